@@ -1,0 +1,1 @@
+"""Streamlit dashboards: read the published marts, never the warehouse."""

@@ -1,0 +1,283 @@
+"""Every query the dashboards run: cached, read-only, against the published marts.
+
+The pipeline publishes ``$FIBEROPS_HOME/serving/fiberops.duckdb`` by writing a new file and
+renaming it over the old one. Each query here opens a short-lived connection that attaches
+that file read-only, runs one parameterised statement and closes it, so a dashboard never
+holds a lock or a stale handle. Results are cached for ``CACHE_TTL_SECONDS``; the cache key
+includes the file's identity (inode, size, mtime), so a fresh publication is read at once.
+
+Every public function returns a pandas DataFrame. ``region=None`` means every region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboards.errors import ServingDataMissing
+from fiberops import settings
+
+__all__ = [
+    "CACHE_TTL_SECONDS",
+    "activation_summary",
+    "completion_validity",
+    "coverage_points",
+    "daily_activity",
+    "kpi_period",
+    "published_at",
+    "regions",
+    "serving_file",
+    "serviceability_counts",
+]
+
+CACHE_TTL_SECONDS = 30
+
+FileStamp = tuple[int, int, int]
+
+
+def serving_file() -> Path:
+    """The published marts file, resolved from ``FIBEROPS_HOME`` at call time."""
+    return settings.serving_path()
+
+
+def published_at() -> dt.datetime | None:
+    """When the marts file was last published (UTC), or ``None`` if it does not exist."""
+    try:
+        mtime = serving_file().stat().st_mtime
+    except FileNotFoundError:
+        return None
+    return dt.datetime.fromtimestamp(mtime, tz=dt.UTC)
+
+
+def _stamp(path: Path) -> FileStamp:
+    try:
+        stat = path.stat()
+    except FileNotFoundError as exc:
+        raise ServingDataMissing(path) from exc
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory connection with the serving file attached read-only as ``serving``.
+
+    The file is attached under an alias rather than opened directly: opened directly, its
+    catalog is named after the file (``marts``) and ``marts.kpi_daily`` is ambiguous between
+    that catalog and the ``marts`` schema. ATTACH takes no prepared parameters; the path comes
+    from settings, never from a user, and is quoted as a SQL string literal.
+    """
+    literal = path.replace("'", "''")
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{literal}' AS serving (READ_ONLY)")
+        con.execute("USE serving")
+        con.execute("SET TimeZone = 'UTC'")
+    except duckdb.Error:
+        con.close()
+        if not Path(path).exists():
+            raise ServingDataMissing(Path(path)) from None
+        raise
+    return con
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=512, show_spinner=False)
+def _fetch(sql: str, params: dict[str, Any], path: str, stamp: FileStamp) -> pd.DataFrame:
+    """Run one statement on a short-lived read-only connection; ``stamp`` only keys the cache."""
+    del stamp
+    con = _connect(path)
+    try:
+        return con.execute(sql, params).df()
+    finally:
+        con.close()
+
+
+def _query(sql: str, **params: Any) -> pd.DataFrame:
+    path = serving_file()
+    return _fetch(sql, params, str(path), _stamp(path))
+
+
+_REGIONS = """
+select distinct region
+from marts.addresses
+where region is not null
+order by region
+"""
+
+
+def regions() -> pd.DataFrame:
+    """Regions that have addresses, sorted (``marts.addresses``)."""
+    return _query(_REGIONS)
+
+
+_KPI_PERIOD = """
+select min(kpi_date) as first_day, max(kpi_date) as last_day, count(*) as days
+from marts.kpi_daily
+"""
+
+
+def kpi_period() -> pd.DataFrame:
+    """First and last day of ``marts.kpi_daily`` (one row; null days when it is empty)."""
+    return _query(_KPI_PERIOD)
+
+
+_DAILY_ALL_REGIONS = """
+select kpi_date, orders, installs, activations
+from marts.kpi_daily
+where kpi_date between $start and $end
+"""
+
+# kpi_daily has no region; for one region the same definitions are applied to the marts
+# it is built from (see docs/data-contracts.md, "kpi_daily definitions").
+_DAILY_ONE_REGION = """
+with days as (
+    select kpi_date
+    from marts.kpi_daily
+    where kpi_date between $start and $end
+),
+region_orders as (
+    select cast(ordered_at as date) as kpi_date, count(*) as orders
+    from marts.orders
+    where region = $region
+    group by 1
+),
+first_visits as (
+    select work_order_id, arg_min(completed_at, submitted_at) as completed_at
+    from marts.completions
+    group by work_order_id
+),
+region_installs as (
+    select cast(first_visits.completed_at as date) as kpi_date, count(*) as installs
+    from first_visits
+    join marts.work_orders using (work_order_id)
+    join marts.orders using (order_id)
+    where orders.region = $region
+    group by 1
+),
+region_activations as (
+    select cast(activated_at as date) as kpi_date, count(*) as activations
+    from marts.activations
+    where region = $region
+    group by 1
+)
+select
+    days.kpi_date,
+    coalesce(region_orders.orders, 0) as orders,
+    coalesce(region_installs.installs, 0) as installs,
+    coalesce(region_activations.activations, 0) as activations
+from days
+left join region_orders using (kpi_date)
+left join region_installs using (kpi_date)
+left join region_activations using (kpi_date)
+"""
+
+
+def _daily_sql(region: str | None) -> str:
+    return _DAILY_ALL_REGIONS if region is None else _DAILY_ONE_REGION
+
+
+def _window(start: dt.date, end: dt.date, region: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"start": start, "end": end}
+    if region is not None:
+        params["region"] = region
+    return params
+
+
+def daily_activity(start: dt.date, end: dt.date, region: str | None = None) -> pd.DataFrame:
+    """Orders, installs and activations per UTC day, every day of the period present.
+
+    All regions: ``marts.kpi_daily`` as published. One region: the same definitions over
+    ``marts.orders``, ``marts.completions``, ``marts.work_orders`` and ``marts.activations``.
+    """
+    sql = f"select * from ({_daily_sql(region)}) order by kpi_date"
+    return _query(sql, **_window(start, end, region))
+
+
+_MEDIAN_HOURS = """
+select median(hours_order_to_activation)
+from marts.activations
+where cast(activated_at as date) between $start and $end
+  and ($region is null or region = $region)
+"""
+
+
+def activation_summary(start: dt.date, end: dt.date, region: str | None = None) -> pd.DataFrame:
+    """Totals over the period: orders, installs, activations and the median hours.
+
+    One row with ``orders``, ``installs``, ``activations`` (summed from
+    :func:`daily_activity`) and ``median_hours_order_to_activation`` over the activations
+    of the period (``marts.activations``; null when there are none).
+    """
+    sql = f"""
+    with daily as ({_daily_sql(region)})
+    select
+        coalesce(sum(orders), 0)::bigint as orders,
+        coalesce(sum(installs), 0)::bigint as installs,
+        coalesce(sum(activations), 0)::bigint as activations,
+        ({_MEDIAN_HOURS}) as median_hours_order_to_activation
+    from daily
+    """
+    params = _window(start, end, region)
+    params["region"] = region
+    return _query(sql, **params)
+
+
+_COMPLETION_VALIDITY = """
+select
+    count(*) as submissions,
+    count(*) filter (where completions.is_valid) as valid_submissions,
+    avg(case when completions.is_valid then 1.0 else 0.0 end) as valid_share
+from marts.completions
+left join marts.work_orders using (work_order_id)
+left join marts.orders using (order_id)
+where cast(completions.submitted_at as date) between $start and $end
+  and ($region is null or orders.region = $region)
+"""
+
+
+def completion_validity(start: dt.date, end: dt.date, region: str | None = None) -> pd.DataFrame:
+    """Completion submissions received in the period and the share that is valid.
+
+    One row: ``submissions``, ``valid_submissions``, ``valid_share`` (null when none),
+    from ``marts.completions`` by ``submitted_at``; the region is the order's.
+    """
+    return _query(_COMPLETION_VALIDITY, start=start, end=end, region=region)
+
+
+_COVERAGE_POINTS = """
+select address_id, region, serviceability, lat, lon
+from marts.addresses
+where ($region is null or region = $region)
+  and lat is not null and lon is not null
+order by address_id
+"""
+
+
+def coverage_points(region: str | None = None) -> pd.DataFrame:
+    """One row per address with its position and serviceability (``marts.addresses``)."""
+    return _query(_COVERAGE_POINTS, region=region)
+
+
+_SERVICEABILITY_COUNTS = """
+select
+    serviceability,
+    count(*) as addresses,
+    count(*) / sum(count(*)) over () as share
+from marts.addresses
+where ($region is null or region = $region)
+group by serviceability
+order by
+    case serviceability
+        when 'serviceable' then 1 when 'pre_build' then 2 when 'out_of_footprint' then 3
+        else 4
+    end,
+    serviceability
+"""
+
+
+def serviceability_counts(region: str | None = None) -> pd.DataFrame:
+    """Addresses per serviceability class and their share (``marts.addresses``)."""
+    return _query(_SERVICEABILITY_COUNTS, region=region)

@@ -1,0 +1,20 @@
+"""FiberOps dashboards: ``streamlit run dashboards/streamlit_app.py`` from the repo root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+PAGES_DIR = Path(__file__).parent / "app_pages"
+
+st.set_page_config(page_title="FiberOps", page_icon=":material/cable:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page(
+            PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", default=True
+        ),
+    ]
+)
+navigation.run()

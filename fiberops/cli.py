@@ -1,0 +1,190 @@
+"""The ``fiberops`` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from fiberops import settings
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="fiberops",
+    help="FiberOps: an operations hub for fiber-broadband operators.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="The operator's home (landing/, warehouse.duckdb); default $FIBEROPS_HOME or ./data.",
+    ),
+]
+
+
+def _home(data: Path | None) -> Path:
+    home = data.expanduser().resolve() if data else settings.fiberops_home()
+    os.environ["FIBEROPS_HOME"] = str(home)
+    return home
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option(help="Folder to write landing/ and truth/ into.")],
+    passings: Annotated[int, typer.Option(min=10, help="Homes passed (addresses).")] = 5000,
+    days: Annotated[int, typer.Option(min=1, help="Days of activity to simulate.")] = 60,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 7,
+    start: Annotated[
+        str, typer.Option(help="First simulated day, YYYY-MM-DD (UTC).")
+    ] = "2026-09-01",
+) -> None:
+    """Write a simulated operator's landing files and the ground truth it injected."""
+    from simulator import SimulationConfig
+    from simulator import simulate as run_simulation
+
+    config = SimulationConfig(
+        passings=passings, days=days, seed=seed, start=dt.date.fromisoformat(start)
+    )
+    with console.status("simulating") as status:
+        summary = run_simulation(config, out, on_progress=lambda m: status.update(m))
+    console.print(f"[green]simulated operator written to {out}[/green]")
+    console.print(summary)
+
+
+@app.command("run-once")
+def run_once(data: DataOption = None) -> None:
+    """Materialise every asset in-process, run what the sensors request, print a summary."""
+    home = _home(data)
+    if not settings.landing_dir(home).exists():
+        console.print(f"[red]no landing/ folder in {home}[/red]: run `fiberops simulate` first")
+        raise typer.Exit(2)
+    from orchestration.headless import run_once as headless_run_once
+
+    started = time.monotonic()
+    with console.status("running the pipeline") as status:
+        result = headless_run_once(home, on_progress=lambda m: status.update(m))
+    _print_summary(home)
+    elapsed = time.monotonic() - started
+    if result.failed_checks:
+        console.print(f"[red]failed checks:[/red] {', '.join(result.failed_checks)}")
+    if not result.success:
+        console.print(f"[red]pipeline failed[/red] after {elapsed:.0f} s; runs {result.run_ids}")
+        raise typer.Exit(1)
+    console.print(
+        f"[green]done[/green] in {elapsed:.0f} s; warehouse {settings.warehouse_path(home)}"
+    )
+
+
+def _print_summary(home: Path) -> None:
+    from fiberops.summary import landing_summary, mart_counts
+
+    table = Table(title="landing → raw + quarantine")
+    for column in ("source", "files", "records", "raw", "quarantined"):
+        table.add_column(column, justify="right" if column != "source" else "left")
+    for row in landing_summary(settings.warehouse_path(home)):
+        table.add_row(
+            row.source, *(str(v) for v in (row.files, row.records, row.raw, row.quarantined))
+        )
+    console.print(table)
+    marts = Table(title="marts")
+    marts.add_column("mart")
+    marts.add_column("rows", justify="right")
+    for name, rows in mart_counts(settings.serving_path(home)).items():
+        marts.add_row(name, str(rows))
+    console.print(marts)
+
+
+@app.command()
+def up(
+    data: DataOption = None,
+    dagster_port: Annotated[int, typer.Option(help="Port of the Dagster UI.")] = 3000,
+    dashboard_port: Annotated[int, typer.Option(help="Port of the dashboards.")] = 8501,
+    passings: Annotated[int, typer.Option(help="Size of the default simulated operator.")] = 5000,
+) -> None:
+    """Run the whole system: simulate an operator if none exists, build it, serve the UIs."""
+    home = _home(data)
+    if not settings.landing_dir(home).exists():
+        console.print(f"no operator in {home}: simulating one ({passings} passings, 60 days)")
+        simulate(out=home, passings=passings, days=60, seed=7, start="2026-09-01")
+    from orchestration.instance import ensure_dagster_home
+
+    env = {
+        **os.environ,
+        "FIBEROPS_HOME": str(home),
+        "DAGSTER_HOME": str(ensure_dagster_home(home)),
+        "DO_NOT_TRACK": "1",
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
+    if not settings.serving_path(home).exists():
+        console.print("first build of the warehouse (every asset, in-process)")
+        run_once(data=home)
+    bin_dir = Path(sys.executable).parent
+    processes = [
+        subprocess.Popen(
+            [
+                str(bin_dir / "dagster"),
+                "dev",
+                "-w",
+                "workspace.yaml",
+                "-p",
+                str(dagster_port),
+                "-h",
+                "0.0.0.0",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            start_new_session=True,
+        ),
+        subprocess.Popen(
+            [
+                str(bin_dir / "streamlit"),
+                "run",
+                "dashboards/streamlit_app.py",
+                "--server.port",
+                str(dashboard_port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            start_new_session=True,
+        ),
+    ]
+    console.print(
+        f"\n[bold]Dagster UI[/bold]  http://localhost:{dagster_port}  (ready in about a minute)\n"
+        f"[bold]Dashboards[/bold]  http://localhost:{dashboard_port}\n"
+        f"operator home: {home}\nCtrl-C stops everything.\n"
+    )
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        console.print("[red]a service stopped; shutting down the others[/red]")
+    except KeyboardInterrupt:
+        console.print("stopping…")
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGINT)
+        deadline = time.monotonic() + 20
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)

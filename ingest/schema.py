@@ -1,0 +1,179 @@
+"""Tables that ingest owns: ``raw.*``, ``quarantine.records`` and ``ops.ingested_files``."""
+
+from __future__ import annotations
+
+import duckdb
+
+__all__ = ["LINEAGE_COLUMNS", "RAW_TABLES", "ensure_schema"]
+
+LINEAGE_COLUMNS: dict[str, str] = {
+    "_source_file": "VARCHAR",
+    "_record_index": "INTEGER",
+    "_ingested_at": "TIMESTAMP",
+}
+
+_PLANT_BUILD = {
+    "build_status": "VARCHAR",
+    "in_service_date": "DATE",
+    "planned_live_date": "DATE",
+}
+
+RAW_TABLES: dict[str, dict[str, str]] = {
+    "addresses": {
+        "address_id": "VARCHAR",
+        "house_number": "VARCHAR",
+        "street": "VARCHAR",
+        "unit": "VARCHAR",
+        "city": "VARCHAR",
+        "postcode": "VARCHAR",
+        "region": "VARCHAR",
+        "lat": "DOUBLE",
+        "lon": "DOUBLE",
+    },
+    "olts": {
+        "olt_id": "VARCHAR",
+        "name": "VARCHAR",
+        "vendor": "VARCHAR",
+        "model": "VARCHAR",
+        "region": "VARCHAR",
+        "lat": "DOUBLE",
+        "lon": "DOUBLE",
+    },
+    "pon_ports": {
+        "pon_port_id": "VARCHAR",
+        "olt_id": "VARCHAR",
+        "slot": "INTEGER",
+        "port": "INTEGER",
+        "lat": "DOUBLE",
+        "lon": "DOUBLE",
+    },
+    "fdhs": {
+        "fdh_id": "VARCHAR",
+        "olt_id": "VARCHAR",
+        **_PLANT_BUILD,
+        "lat": "DOUBLE",
+        "lon": "DOUBLE",
+    },
+    "splitters": {
+        "splitter_id": "VARCHAR",
+        "fdh_id": "VARCHAR",
+        "pon_port_id": "VARCHAR",
+        "split_ratio": "VARCHAR",
+        "port_count": "INTEGER",
+        **_PLANT_BUILD,
+        "lat": "DOUBLE",
+        "lon": "DOUBLE",
+    },
+    "catalog_offerings": {
+        "offering_id": "VARCHAR",
+        "kind": "VARCHAR",
+        "name": "VARCHAR",
+        "download_mbps": "INTEGER",
+        "upload_mbps": "INTEGER",
+        "install_fee_cents": "BIGINT",
+    },
+    "catalog_prices": {
+        "offering_id": "VARCHAR",
+        "region": "VARCHAR",
+        "monthly_price_cents": "BIGINT",
+    },
+    "order_events": {
+        "event_id": "VARCHAR",
+        "event_type": "VARCHAR",
+        "event_time": "TIMESTAMP",
+        "order_id": "VARCHAR",
+        "state": "VARCHAR",
+        "order_date": "TIMESTAMP",
+        "requested_start_date": "TIMESTAMP",
+        "cancellation_date": "TIMESTAMP",
+        "channel": "VARCHAR",
+        "customer_id": "VARCHAR",
+        "customer_name": "VARCHAR",
+        "customer_email": "VARCHAR",
+        "address_id": "VARCHAR",
+    },
+    "order_items": {
+        "event_id": "VARCHAR",
+        "order_id": "VARCHAR",
+        "item_id": "VARCHAR",
+        "action": "VARCHAR",
+        "offering_id": "VARCHAR",
+        "recurring_price_cents": "BIGINT",
+    },
+    "technicians": {
+        "technician_id": "VARCHAR",
+        "name": "VARCHAR",
+        "region": "VARCHAR",
+        "skills": "VARCHAR[]",
+        "home_lat": "DOUBLE",
+        "home_lon": "DOUBLE",
+        "shift_start": "VARCHAR",
+        "shift_end": "VARCHAR",
+    },
+    "completions": {
+        "submission_id": "VARCHAR",
+        "work_order_id": "VARCHAR",
+        "version": "INTEGER",
+        "technician_id": "VARCHAR",
+        "job_type": "VARCHAR",
+        "submitted_at": "TIMESTAMP",
+        "arrived_at": "TIMESTAMP",
+        "started_at": "TIMESTAMP",
+        "completed_at": "TIMESTAMP",
+        "departed_at": "TIMESTAMP",
+        "gps_lat": "DOUBLE",
+        "gps_lon": "DOUBLE",
+        "gps_accuracy_m": "DOUBLE",
+        "photo_kinds": "VARCHAR[]",
+        "photo_count": "INTEGER",
+        "ont_serial": "VARCHAR",
+        "router_serial": "VARCHAR",
+        "ont_rx_power_dbm": "DOUBLE",
+        "olt_rx_power_dbm": "DOUBLE",
+        "wavelength_nm": "DOUBLE",
+        "download_mbps": "DOUBLE",
+        "upload_mbps": "DOUBLE",
+        "checklist_complete": "BOOLEAN",
+        "customer_signoff": "BOOLEAN",
+        "notes": "VARCHAR",
+        "offering_id_delivered": "VARCHAR",
+        "payload": "JSON",
+    },
+}
+
+_QUARANTINE = """
+create table if not exists quarantine.records (
+    source varchar not null,
+    _source_file varchar not null,
+    _record_index integer not null,
+    record_key varchar,
+    field varchar not null,
+    reason varchar not null,
+    raw_record varchar,
+    _ingested_at timestamp not null
+)"""
+
+_INGESTED_FILES = """
+create table if not exists ops.ingested_files (
+    source varchar not null,
+    file_path varchar not null,
+    sha256 varchar primary key,
+    size_bytes bigint not null,
+    records integer not null,
+    raw_rows integer not null,
+    quarantined_rows integer not null,
+    ingested_at timestamp not null
+)"""
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw, quarantine and ops tables that do not exist yet."""
+    for schema in ("raw", "quarantine", "ops"):
+        con.execute(f"create schema if not exists {schema}")
+    for table, columns in RAW_TABLES.items():
+        body = ",\n    ".join(
+            f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
+        )
+        con.execute(f"create table if not exists raw.{table} (\n    {body}\n)")
+    con.execute(_QUARANTINE)
+    con.execute(_INGESTED_FILES)

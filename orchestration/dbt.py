@@ -1,0 +1,75 @@
+"""The dbt project as Dagster sees it: where it lives, how its nodes are keyed and grouped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+__all__ = ["DBT_PROJECT_DIR", "FiberOpsDbtTranslator", "dbt_executable", "dbt_project", "prepare"]
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_executable() -> str:
+    """The ``dbt`` of this Python environment (``dagster dev`` may not have it on PATH)."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def prepare() -> Path:
+    """Make sure ``manifest.json`` exists and is current; ``dbt parse`` when it is not."""
+    manifest = dbt_project.manifest_path
+    sources = [p for p in DBT_PROJECT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".yaml"}]
+    newest = max((p.stat().st_mtime for p in sources if "target" not in p.parts), default=0.0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        subprocess.run(
+            [
+                dbt_executable(),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(manifest.parent),
+            ],
+            check=True,
+            env={"DO_NOT_TRACK": "1", **os.environ},
+        )
+    return manifest
+
+
+class FiberOpsDbtTranslator(DagsterDbtTranslator):
+    """Sources are the ``raw`` tables that ingest writes; models are keyed by their schema."""
+
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return None
+        return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+    def get_automation_condition(
+        self, dbt_resource_props: Mapping[str, Any]
+    ) -> dg.AutomationCondition | None:
+        return dg.AutomationCondition.eager()

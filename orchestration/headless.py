@@ -1,0 +1,110 @@
+"""``fiberops run-once``: materialise every asset in-process, then drain the sensors.
+
+The same definitions that ``dagster dev`` serves, executed without a daemon: every asset
+(ingest, dbt, serving) in one in-process run, then every sensor evaluated until none has
+anything left to request, each request run in-process too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+__all__ = ["RunOnceResult", "run_once"]
+
+MAX_SENSOR_ROUNDS = 20
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@dataclass
+class RunOnceResult:
+    """What a headless run did."""
+
+    success: bool
+    run_ids: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    sensor_runs: int = 0
+
+
+def _daemon_only(sensor: object) -> bool:
+    """Sensors that a headless run leaves to the daemon.
+
+    Landing sensors only re-request what the full materialisation just ingested, and
+    declarative automation only re-requests what it just built.
+    """
+    if isinstance(sensor, dg.AutomationConditionSensorDefinition):
+        return True
+    return not isinstance(sensor, dg.SensorDefinition) or sensor.name.startswith("landing_")
+
+
+def _instance(home: Path) -> dg.DagsterInstance:
+    from orchestration.instance import ensure_dagster_home
+
+    return dg.DagsterInstance.from_config(str(ensure_dagster_home(home)))
+
+
+def run_once(home: Path, on_progress: Callable[[str], None] | None = None) -> RunOnceResult:
+    """Materialise every asset for the operator at ``home`` and run what sensors request."""
+    os.environ["FIBEROPS_HOME"] = str(home)
+    note = on_progress or (lambda _message: None)
+    from orchestration.definitions import defs
+
+    instance = _instance(home)
+    result = RunOnceResult(success=True)
+    note("materialising every asset (ingest, dbt build, serving copy)")
+    job = defs.resolve_implicit_global_asset_job_def()
+    outcome = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False)
+    result.run_ids.append(outcome.run_id)
+    result.success = outcome.success
+    for event in outcome.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if isinstance(evaluation, dg.AssetCheckEvaluation) and not evaluation.passed:
+                result.failed_checks.append(
+                    f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+                )
+    if not result.success:
+        return result
+
+    note("evaluating sensors until nothing is pending")
+    for _ in range(MAX_SENSOR_ROUNDS):
+        requested = 0
+        for sensor in defs.sensors or []:
+            if _daemon_only(sensor):
+                continue
+            cursor_key = f"fiberops/run-once/{sensor.name}"
+            cursor = instance.run_storage.get_cursor_values({cursor_key}).get(cursor_key)
+            with dg.build_sensor_context(
+                instance=instance,
+                cursor=cursor,
+                resources=defs.resources,
+                definitions=defs,
+            ) as context:
+                data = sensor.evaluate_tick(context)
+            if data.cursor is not None:
+                instance.run_storage.set_cursor_values({cursor_key: data.cursor})
+            for request in data.run_requests or []:
+                if request.run_key and instance.get_runs(
+                    filters=dg.RunsFilter(tags={"dagster/run_key": request.run_key})
+                ):
+                    continue
+                requested += 1
+                selection = request.asset_selection
+                sub_job = defs.resolve_implicit_global_asset_job_def()
+                run = sub_job.execute_in_process(
+                    instance=instance,
+                    asset_selection=list(selection) if selection else None,
+                    run_config=QUIET,
+                    tags={**request.tags, "dagster/run_key": request.run_key or ""},
+                    raise_on_error=False,
+                )
+                result.run_ids.append(run.run_id)
+                result.sensor_runs += 1
+                result.success = result.success and run.success
+        if requested == 0:
+            break
+    return result

@@ -1,0 +1,64 @@
+"""What to simulate: the size of the town, how many days, and the seed."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from simulator.errors import ConfigError
+
+__all__ = ["MIN_PASSINGS", "SimulationConfig"]
+
+MIN_PASSINGS = 10
+
+
+@dataclass(frozen=True)
+class SimulationConfig:
+    """Size and seed of a simulated operator.
+
+    Attributes:
+        passings: Number of addresses (homes passed), out-of-footprint ones included.
+        days: Number of simulated UTC days, starting at ``start``.
+        seed: Seed of every random choice; the same config gives byte-identical files.
+        start: First simulated UTC day.
+    """
+
+    passings: int = 5000
+    days: int = 60
+    seed: int = 7
+    start: datetime.date = datetime.date(2026, 9, 1)
+
+    def __post_init__(self) -> None:
+        if self.passings < MIN_PASSINGS:
+            raise ConfigError(f"passings must be at least {MIN_PASSINGS}, got {self.passings}")
+        if self.days < 1:
+            raise ConfigError(f"days must be at least 1, got {self.days}")
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last simulated UTC day (inclusive)."""
+        return self.start + datetime.timedelta(days=self.days - 1)
+
+    @property
+    def window_start(self) -> datetime.datetime:
+        """Midnight UTC of the first simulated day."""
+        return datetime.datetime.combine(self.start, datetime.time(), tzinfo=datetime.UTC)
+
+    @property
+    def window_end(self) -> datetime.datetime:
+        """Midnight UTC after the last simulated day (exclusive)."""
+        return self.window_start + datetime.timedelta(days=self.days)
+
+    @property
+    def dates(self) -> list[datetime.date]:
+        """Every simulated UTC day, in order."""
+        return [self.start + datetime.timedelta(days=i) for i in range(self.days)]
+
+    def rng(self, stage: str) -> random.Random:
+        """An independent random stream for one stage of the simulation.
+
+        Each stage draws from its own stream, so adding draws to one stage leaves the
+        others unchanged.
+        """
+        return random.Random(f"fiberops:{self.seed}:{stage}")

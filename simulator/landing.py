@@ -1,0 +1,386 @@
+"""What lands: the records of each landing file, in file order, with malformed ones mixed in.
+
+Malformed records (for the quarantine) never carry truth: a malformed address or order
+event is a phantom that nothing else refers to, and a malformed completion is a spurious
+extra version of a work order that already has a valid, well-formed submission.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.catalog import CATALOG
+from simulator.config import SimulationConfig
+from simulator.customers import Order
+from simulator.field import Submission
+from simulator.rules import failed_rules
+from simulator.timefmt import iso, parse_iso
+from simulator.town import Address
+
+__all__ = [
+    "DUPLICATE_RATE",
+    "MALFORMED_RATE",
+    "AddressesLanding",
+    "CompletionsLanding",
+    "LandedSubmission",
+    "OrdersLanding",
+    "QuarantinedRecord",
+    "StateChange",
+    "address_features",
+    "land_completions",
+    "land_orders",
+]
+
+DUPLICATE_RATE = 0.04
+MALFORMED_RATE = 0.003
+MALFORMED_ADDRESSES = (2, 3)
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedRecord:
+    """A malformed record the ingest must route to the quarantine."""
+
+    source: str
+    source_file: str
+    record_index: int
+    reason_code: str
+
+
+@dataclass
+class LandedSubmission:
+    """A well-formed submission that landed, with its id and the rules it fails."""
+
+    submission: Submission
+    submission_id: str
+    failed_rules: list[str]
+    deliveries: int = 1
+
+    @property
+    def is_valid(self) -> bool:
+        """True when the submission passes every rule."""
+        return not self.failed_rules
+
+    @property
+    def is_late(self) -> bool:
+        """True when received at least 24 hours after the visit's ``completed_at``."""
+        completed_at = parse_iso(self.submission.payload["completed_at"])
+        return self.submission.submitted_at - completed_at >= datetime.timedelta(days=1)
+
+    @property
+    def tier_changed_on_site(self) -> bool:
+        """True when the delivered tier differs from the ordered one."""
+        delivered = self.submission.payload["offering_id_delivered"]
+        return bool(delivered != self.submission.order.tier.offering_id)
+
+
+@dataclass
+class CompletionsLanding:
+    """The completions files: one JSON array per simulated day."""
+
+    files: dict[datetime.date, list[dict[str, Any]]]
+    submissions: list[LandedSubmission]
+    quarantine: list[QuarantinedRecord] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        """Landed records: every delivery, duplicates and malformed ones included."""
+        return sum(len(records) for records in self.files.values())
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """An order state change the order system emits (``cancelled`` or ``completed``)."""
+
+    order: Order
+    state: str
+    at: datetime.datetime
+
+
+@dataclass
+class OrdersLanding:
+    """The orders files: one JSON array of TMF622 events per simulated day."""
+
+    files: dict[datetime.date, list[dict[str, Any]]]
+    quarantine: list[QuarantinedRecord] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        """Landed records: every event, malformed ones included."""
+        return sum(len(records) for records in self.files.values())
+
+
+def _count(total: int) -> int:
+    return max(1, round(total * MALFORMED_RATE)) if total else 0
+
+
+@dataclass(frozen=True)
+class AddressesLanding:
+    """The address GeoJSON: every address, plus a few phantoms without geometry."""
+
+    addresses: tuple[Address, ...]
+    phantoms: dict[int, dict[str, Any]]
+
+    @property
+    def records(self) -> int:
+        """Landed records: one per feature."""
+        return len(self.addresses) + len(self.phantoms)
+
+    @property
+    def quarantine(self) -> list[QuarantinedRecord]:
+        """The phantoms, as the quarantine must hold them."""
+        return [
+            QuarantinedRecord("addresses", "gis/addresses.geojson", i, "null_geometry")
+            for i in sorted(self.phantoms)
+        ]
+
+    def features(self) -> Iterator[dict[str, Any]]:
+        """The GeoJSON features in file order, built one at a time."""
+        real = iter(self.addresses)
+        for position in range(self.records):
+            phantom = self.phantoms.get(position)
+            if phantom is not None:
+                yield phantom
+                continue
+            a = next(real)
+            yield {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [a.lon, a.lat]},
+                "properties": {
+                    "address_id": a.address_id,
+                    "house_number": a.house_number,
+                    "street": a.street,
+                    "unit": a.unit,
+                    "city": a.city,
+                    "postcode": a.postcode,
+                    "region": a.region,
+                },
+            }
+
+
+def address_features(config: SimulationConfig, addresses: tuple[Address, ...]) -> AddressesLanding:
+    """The address export, with two or three features whose geometry is null.
+
+    The geometry-less ones are new-construction lots not yet geocoded; their ids follow
+    the real addresses' and nothing refers to them.
+    """
+    rng = config.rng("landing-addresses")
+    n_bad = rng.randint(*MALFORMED_ADDRESSES)
+    positions = sorted(rng.sample(range(len(addresses) + n_bad), n_bad))
+    phantoms: dict[int, dict[str, Any]] = {}
+    for k, position in enumerate(positions):
+        template = rng.choice(addresses)
+        phantoms[position] = {
+            "type": "Feature",
+            "geometry": None,
+            "properties": {
+                "address_id": f"ADR-{len(addresses) + k + 1:06d}",
+                "house_number": str(int(template.house_number) + 1000),
+                "street": template.street,
+                "unit": None,
+                "city": template.city,
+                "postcode": template.postcode,
+                "region": template.region,
+            },
+        }
+    return AddressesLanding(addresses, phantoms)
+
+
+def land_completions(config: SimulationConfig, submissions: list[Submission]) -> CompletionsLanding:
+    """Deliver submissions into daily files: late ones later, some twice, a few garbled.
+
+    A submission whose receive time falls after the window is not landed. About 4 % of
+    landed submissions are delivered a second time (same day or a later one), and about
+    0.3 % of work orders with a valid submission get a spurious extra version whose
+    ``optical.ont_rx_power_dbm`` is the string ``"n/a"``.
+    """
+    rng = config.rng("landing-completions")
+    end = config.window_end
+    landed = [s for s in submissions if s.submitted_at < end]
+
+    spurious: list[Submission] = []
+    sound = [s for s in landed if not s.defects]
+    for source in rng.sample(sound, min(len(sound), _count(len(landed)))):
+        gap = min(
+            datetime.timedelta(seconds=rng.randrange(600, 2 * 86400)),
+            (end - source.submitted_at) / 2,
+        )
+        payload = {
+            **source.payload,
+            "version": source.version + 1,
+            "optical": {**source.payload["optical"], "ont_rx_power_dbm": "n/a"},
+        }
+        at = source.submitted_at + datetime.timedelta(seconds=int(gap.total_seconds()))
+        spurious.append(Submission(source.order, source.version + 1, at, (), payload))
+
+    ordered = sorted(
+        [(s, False) for s in landed] + [(s, True) for s in spurious],
+        key=lambda e: (e[0].submitted_at, e[0].work_order_id, e[0].version),
+    )
+    good: list[LandedSubmission] = []
+    deliveries: list[tuple[datetime.datetime, str, int, dict[str, Any], bool]] = []
+    for number, (sub, malformed) in enumerate(ordered, start=1):
+        submission_id = f"SUB-{number:07d}"
+        payload = {
+            **sub.payload,
+            "submission_id": submission_id,
+            "submitted_at": iso(sub.submitted_at),
+        }
+        sub = dataclasses.replace(sub, payload=payload)
+        deliveries.append((sub.submitted_at, submission_id, 0, payload, malformed))
+        if malformed:
+            continue
+        address = sub.order.address
+        failed = failed_rules(payload, address.lat, address.lon)
+        entry = LandedSubmission(sub, submission_id, failed)
+        good.append(entry)
+        if rng.random() < DUPLICATE_RATE:
+            entry.deliveries = 2
+            day = min(
+                sub.submitted_at.date() + datetime.timedelta(days=rng.choice((0, 1, 1, 2, 3))),
+                config.last_day,
+            )
+            day_start = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+            earliest = max(day_start, sub.submitted_at + datetime.timedelta(seconds=60))
+            room = (day_start + datetime.timedelta(days=1) - earliest).total_seconds()
+            again = earliest + datetime.timedelta(seconds=rng.randrange(max(1, int(room))))
+            deliveries.append((again, submission_id, 1, payload, False))
+
+    files: dict[datetime.date, list[dict[str, Any]]] = {day: [] for day in config.dates}
+    quarantine: list[QuarantinedRecord] = []
+    for at, _, _, payload, malformed in sorted(deliveries, key=lambda d: (d[0], d[1], d[2])):
+        day_records = files[at.date()]
+        if malformed:
+            quarantine.append(
+                QuarantinedRecord(
+                    "completions",
+                    f"completions/completions_{at.date().isoformat()}.json",
+                    len(day_records),
+                    "non_numeric_rx_power",
+                )
+            )
+        day_records.append(payload)
+    return CompletionsLanding(files, good, quarantine)
+
+
+def _create_event(order: Order) -> dict[str, Any]:
+    region = order.address.region
+    items = []
+    for n, offering in enumerate((order.tier, *order.addons), start=1):
+        price = offering.monthly_price_cents[region]
+        items.append(
+            {
+                "id": str(n),
+                "action": "add",
+                "quantity": 1,
+                "productOffering": {"id": offering.offering_id, "name": offering.name},
+                "itemPrice": [
+                    {
+                        "priceType": "recurring",
+                        "recurringChargePeriod": "month",
+                        "price": {
+                            "dutyFreeAmount": {"unit": CATALOG.currency, "value": price / 100}
+                        },
+                    }
+                ],
+                "product": {
+                    "place": [
+                        {
+                            "id": order.address.address_id,
+                            "role": "installationAddress",
+                            "@referredType": "GeographicAddress",
+                        }
+                    ]
+                },
+            }
+        )
+    return {
+        "eventType": "ProductOrderCreateEvent",
+        "event": {
+            "productOrder": {
+                "id": order.order_id,
+                "@type": "ProductOrder",
+                "orderDate": iso(order.ordered_at),
+                "requestedStartDate": iso(order.requested_start),
+                "state": "acknowledged",
+                "channel": [{"id": order.channel, "name": order.channel}],
+                "relatedParty": [
+                    {
+                        "id": order.customer_id,
+                        "name": order.customer_name,
+                        "role": "Customer",
+                        "@referredType": "Individual",
+                    }
+                ],
+                "notificationContact": order.email,
+                "productOrderItem": items,
+            }
+        },
+    }
+
+
+def _state_change_event(change: StateChange) -> dict[str, Any]:
+    product_order: dict[str, Any] = {
+        "id": change.order.order_id,
+        "@type": "ProductOrder",
+        "state": change.state,
+    }
+    if change.state == "cancelled":
+        product_order["cancellationDate"] = iso(change.at)
+    return {"eventType": "ProductOrderStateChangeEvent", "event": {"productOrder": product_order}}
+
+
+def land_orders(
+    config: SimulationConfig, orders: list[Order], changes: list[StateChange]
+) -> OrdersLanding:
+    """Order events by day: creations, state changes and a few items-less phantoms.
+
+    The phantoms (about 0.3 % of events) are abandoned web checkouts whose create event
+    lost its ``productOrderItem``; their order ids follow the real orders' and nothing
+    else refers to them.
+    """
+    rng = config.rng("landing-orders")
+    events: list[tuple[datetime.datetime, str, int, dict[str, Any], bool]] = []
+    for order in orders:
+        events.append((order.ordered_at, order.order_id, 0, _create_event(order), False))
+    for change in changes:
+        if change.at < config.window_end:
+            events.append((change.at, change.order.order_id, 1, _state_change_event(change), False))
+    for k in range(_count(len(events)) if orders else 0):
+        template = rng.choice(orders)
+        day = rng.choice(config.dates)
+        at = datetime.datetime.combine(
+            day, datetime.time(), tzinfo=datetime.UTC
+        ) + datetime.timedelta(seconds=rng.randrange(8 * 3600, 22 * 3600))
+        number = len(orders) + k + 1
+        event = _create_event(template)
+        product_order = event["event"]["productOrder"]
+        product_order.update(
+            id=f"PO-{number:06d}",
+            orderDate=iso(at),
+            requestedStartDate=iso(at + datetime.timedelta(days=5)),
+            channel=[{"id": "web", "name": "web"}],
+        )
+        product_order["relatedParty"][0]["id"] = f"CUS-{number:06d}"
+        del product_order["productOrderItem"]
+        events.append((at, product_order["id"], 0, event, True))
+
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    files: dict[datetime.date, list[dict[str, Any]]] = {day: [] for day in config.dates}
+    quarantine: list[QuarantinedRecord] = []
+    for number, (at, _, _, body, malformed) in enumerate(events, start=1):
+        day_records = files[at.date()]
+        if malformed:
+            quarantine.append(
+                QuarantinedRecord(
+                    "orders",
+                    f"orders/orders_{at.date().isoformat()}.json",
+                    len(day_records),
+                    "missing_order_items",
+                )
+            )
+        day_records.append({"eventId": f"EV-{number:07d}", "eventTime": iso(at), **body})
+    return OrdersLanding(files, quarantine)

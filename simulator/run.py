@@ -1,0 +1,171 @@
+"""``simulate``: generate a whole operator, its landing files and its ground truth."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.catalog import CATALOG
+from simulator.config import SimulationConfig
+from simulator.customers import generate_orders
+from simulator.errors import SimulatorError
+from simulator.field import generate_submissions, schedule_visits
+from simulator.landing import address_features, land_completions, land_orders
+from simulator.plant import build_plant
+from simulator.serviceability import classify
+from simulator.technicians import generate_technicians
+from simulator.town import build_town
+from simulator.truth import activations, first_invoice, kpi_daily, state_changes
+from simulator.truth_files import TruthTables, write_truth
+from simulator.writers import write_geojson, write_json_array, write_kmz, write_yaml
+
+__all__ = ["SimulationSummary", "simulate"]
+
+
+@dataclass(frozen=True)
+class SimulationSummary:
+    """What a simulation produced.
+
+    Attributes:
+        config: The configuration simulated.
+        landed: Landed records per source (as ``truth/landed.csv``).
+        quarantined: Malformed landed records per source.
+        serviceability: Addresses per serviceability class.
+        orders: Orders placed.
+        cancellations: Orders cancelled before their visit (within the window).
+        visits: Install visits made.
+        submissions: Distinct well-formed submissions landed.
+        invalid_submissions: Landed submissions failing at least one rule.
+        activations: Work orders activated.
+        landing_dir: Folder of the landing files.
+        truth_dir: Folder of the truth files.
+    """
+
+    config: SimulationConfig
+    landed: dict[str, int]
+    quarantined: dict[str, int]
+    serviceability: dict[str, int]
+    orders: int
+    cancellations: int
+    visits: int
+    submissions: int
+    invalid_submissions: int
+    activations: int
+    landing_dir: Path
+    truth_dir: Path
+
+
+def _prepare(out: Path, overwrite: bool) -> tuple[Path, Path]:
+    landing, truth = out / "landing", out / "truth"
+    for folder in (landing, truth):
+        if folder.exists() and any(folder.iterdir()):
+            if not overwrite:
+                raise SimulatorError(
+                    f"{folder} already holds files; pass overwrite=True to replace them"
+                )
+            shutil.rmtree(folder)
+    return landing, truth
+
+
+def simulate(
+    config: SimulationConfig,
+    out: Path,
+    on_progress: Callable[[str], None] | None = None,
+    *,
+    overwrite: bool = False,
+) -> SimulationSummary:
+    """Simulate an operator and write ``out/landing/`` and ``out/truth/``.
+
+    The same configuration always writes byte-identical files.
+
+    Args:
+        config: Size, length, start day and seed of the simulation.
+        out: The operator's home folder (``FIBEROPS_HOME``).
+        on_progress: Called with a short message as each stage starts.
+        overwrite: Replace existing ``landing/`` and ``truth/`` folders under ``out``.
+
+    Returns:
+        Counts of what was generated and landed.
+
+    Raises:
+        SimulatorError: ``landing/`` or ``truth/`` already hold files and ``overwrite``
+            is false.
+    """
+
+    def progress(message: str) -> None:
+        if on_progress is not None:
+            on_progress(message)
+
+    landing, truth_dir = _prepare(Path(out), overwrite)
+
+    progress("laying out the town and its plant")
+    town = build_town(config)
+    plant = build_plant(config, town)
+    coverage = classify(town.addresses, plant)
+
+    progress("generating customers, orders and technicians")
+    orders = generate_orders(config, town.addresses, coverage)
+    technicians = generate_technicians(config, town)
+
+    progress("scheduling installs and field submissions")
+    visits = schedule_visits(config, orders, technicians)
+    submissions = generate_submissions(config, visits, plant)
+    completions = land_completions(config, submissions)
+    activated = activations(completions.submissions)
+    orders_landing = land_orders(config, orders, state_changes(orders, activated))
+    addresses_landing = address_features(config, town.addresses)
+
+    progress("writing landing files")
+    write_geojson(landing / "gis" / "addresses.geojson", addresses_landing.features())
+    write_kmz(landing / "gis" / "plant.kmz", plant)
+    write_yaml(landing / "catalog" / "catalog.yaml", CATALOG.to_yaml())
+    write_json_array(
+        landing / "technicians" / "technicians.json", [t.to_json() for t in technicians]
+    )
+    for day, records in orders_landing.files.items():
+        write_json_array(landing / "orders" / f"orders_{day.isoformat()}.json", records)
+    for day, records in completions.files.items():
+        write_json_array(landing / "completions" / f"completions_{day.isoformat()}.json", records)
+
+    progress("writing ground truth")
+    landed = {
+        "addresses": addresses_landing.records,
+        "plant": plant.placemarks,
+        "catalog": len(CATALOG.offerings),
+        "orders": orders_landing.records,
+        "technicians": len(technicians),
+        "completions": completions.records,
+    }
+    quarantine = addresses_landing.quarantine + orders_landing.quarantine + completions.quarantine
+    write_truth(
+        truth_dir,
+        TruthTables(
+            coverage=coverage,
+            olt_of_port={p.pon_port_id: p.olt_id for p in plant.pon_ports},
+            submissions=completions.submissions,
+            activations=activated,
+            invoices=[first_invoice(a) for a in activated],
+            kpi=kpi_daily(orders, completions.submissions, activated),
+            quarantine=quarantine,
+            landed=landed,
+        ),
+    )
+    return SimulationSummary(
+        config=config,
+        landed=landed,
+        quarantined=dict(sorted(Counter(q.source for q in quarantine).items())),
+        serviceability=dict(sorted(Counter(c.serviceability for c in coverage).items())),
+        orders=len(orders),
+        cancellations=sum(
+            1 for o in orders if o.cancelled_at is not None and o.cancelled_at < config.window_end
+        ),
+        visits=len(visits),
+        submissions=len(completions.submissions),
+        invalid_submissions=sum(1 for s in completions.submissions if not s.is_valid),
+        activations=len(activated),
+        landing_dir=landing,
+        truth_dir=truth_dir,
+    )

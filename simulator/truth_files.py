@@ -1,0 +1,248 @@
+"""Writes ``truth/``: the CSV files of the contract and a README describing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.landing import LandedSubmission, QuarantinedRecord
+from simulator.rules import RULES
+from simulator.serviceability import Coverage
+from simulator.timefmt import iso
+from simulator.truth import Activation, Invoice, KpiDay
+from simulator.writers import write_csv
+
+__all__ = ["LANDED_SOURCES", "TruthTables", "write_truth"]
+
+LANDED_SOURCES = ("addresses", "plant", "catalog", "orders", "technicians", "completions")
+
+README = """\
+# Ground truth
+
+Written by the FiberOps simulator next to the `landing/` files it generated. Every table is
+derived from exactly what landed, with the definitions of `docs/data-contracts.md`, and is
+keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Times are UTC
+(`YYYY-MM-DDTHH:MM:SSZ`), dates `YYYY-MM-DD`, booleans `true`/`false`, empty cell = null.
+
+## addresses.csv — one row per well-formed address feature
+- `address_id`
+- `serviceability`: `serviceable`, `pre_build` or `out_of_footprint`, by the contract rule
+  (nearest splitter by haversine within 300 m; its `build_status` decides).
+- `olt_id`, `pon_port_id`, `fdh_id`, `splitter_id`: the serving plant; empty when out of
+  footprint.
+- `drop_distance_m`: haversine distance to the serving splitter, metres, 2 decimals.
+
+## completions.csv — one row per distinct well-formed submission that landed
+- `submission_id`, `work_order_id`, `version`
+- `is_valid`: passes every rule.
+- `failed_rules`: failed rule names, comma-separated in contract order
+  (`missing_photos,gps_off_premise,low_rx_power,wrong_serial`), empty when valid.
+- `deliveries`: how many times the identical submission was delivered (1 or 2).
+- `is_late`: received (`submitted_at`) at least 24 h after `completed_at`. Corrections
+  (version 2) are always late by this definition.
+- `tier_changed_on_site`: `offering_id_delivered` differs from the ordered tier.
+
+## activations.csv — one row per activated work order
+- `work_order_id`, `order_id`, `address_id`, `customer_id`
+- `ont_serial`, `offering_id`: from the latest valid version.
+- `activated_at`: `submitted_at` of the earliest valid submission.
+
+## invoices.csv — the first invoice of each activation
+- `order_id`, `customer_id`, `offering_id` (delivered tier), `region`
+- `billing_period_start` (activation day), `billing_period_end` (last day of its month)
+- `amount_cents`: `round(price * days_remaining / days_in_month)` half up, with
+  `days_remaining = days_in_month - day + 1`, plus the tier's `install_fee_cents`.
+  Add-ons are not part of this amount.
+
+## defects.csv — one row per injected rule failure on a landed submission
+- `entity`: `completion`; `entity_id`: the `submission_id`;
+  `defect`: the rule it was made to fail (`missing_photos`, `gps_off_premise`,
+  `low_rx_power`, `wrong_serial`). Equals the `failed_rules` of `completions.csv`.
+
+## quarantine.csv — every malformed landed record
+- `source`, `_source_file` (relative to `landing/`), `_record_index` (0-based position in
+  the file's array or FeatureCollection), `reason_code`:
+  - `null_geometry`: an address Feature whose `geometry` is null (a phantom lot that
+    nothing refers to);
+  - `missing_order_items`: a `ProductOrderCreateEvent` without `productOrderItem` (an
+    abandoned checkout; no other event refers to its order);
+  - `non_numeric_rx_power`: a completion whose `optical.ont_rx_power_dbm` is `"n/a"`
+    (a spurious extra version of a work order whose activation does not depend on it).
+
+## landed.csv — landed records per source
+- `source`, `records`: as the contract counts them (features, placemarks, offerings,
+  order events, technicians, completion deliveries — duplicates and malformed included).
+
+## kpi_daily.csv — the `kpi_daily` mart
+- `kpi_date`, `orders`, `installs`, `activations`, `median_hours_order_to_activation`
+  (4 decimals, empty when no activation that day); every day from the first order to the
+  last day with an order, install or activation.
+"""
+
+
+@dataclass(frozen=True)
+class TruthTables:
+    """Everything ``truth/`` is written from."""
+
+    coverage: list[Coverage]
+    olt_of_port: dict[str, str]
+    submissions: list[LandedSubmission]
+    activations: list[Activation]
+    invoices: list[Invoice]
+    kpi: list[KpiDay]
+    quarantine: list[QuarantinedRecord]
+    landed: dict[str, int]
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def write_truth(directory: Path, tables: TruthTables) -> None:
+    """Write every truth file and ``README.md`` into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "README.md").write_bytes(README.encode())
+
+    write_csv(
+        directory / "addresses.csv",
+        [
+            "address_id",
+            "serviceability",
+            "olt_id",
+            "pon_port_id",
+            "fdh_id",
+            "splitter_id",
+            "drop_distance_m",
+        ],
+        (
+            [c.address_id, c.serviceability, "", "", "", "", ""]
+            if c.splitter is None or c.drop_distance_m is None
+            else [
+                c.address_id,
+                c.serviceability,
+                tables.olt_of_port[c.splitter.pon_port_id],
+                c.splitter.pon_port_id,
+                c.splitter.fdh_id,
+                c.splitter.splitter_id,
+                f"{c.drop_distance_m:.2f}",
+            ]
+            for c in tables.coverage
+        ),
+    )
+
+    by_id = sorted(tables.submissions, key=lambda e: e.submission_id)
+    write_csv(
+        directory / "completions.csv",
+        [
+            "submission_id",
+            "work_order_id",
+            "version",
+            "is_valid",
+            "failed_rules",
+            "deliveries",
+            "is_late",
+            "tier_changed_on_site",
+        ],
+        (
+            [
+                e.submission_id,
+                e.submission.work_order_id,
+                e.submission.version,
+                _bool(e.is_valid),
+                ",".join(e.failed_rules),
+                e.deliveries,
+                _bool(e.is_late),
+                _bool(e.tier_changed_on_site),
+            ]
+            for e in by_id
+        ),
+    )
+    write_csv(
+        directory / "defects.csv",
+        ["entity", "entity_id", "defect"],
+        (
+            ["completion", e.submission_id, rule]
+            for e in by_id
+            for rule in RULES
+            if rule in e.submission.defects
+        ),
+    )
+    write_csv(
+        directory / "activations.csv",
+        [
+            "work_order_id",
+            "order_id",
+            "address_id",
+            "customer_id",
+            "ont_serial",
+            "offering_id",
+            "activated_at",
+        ],
+        (
+            [
+                a.order.work_order_id,
+                a.order.order_id,
+                a.order.address.address_id,
+                a.order.customer_id,
+                a.ont_serial,
+                a.offering_id,
+                iso(a.activated_at),
+            ]
+            for a in tables.activations
+        ),
+    )
+    write_csv(
+        directory / "invoices.csv",
+        [
+            "order_id",
+            "customer_id",
+            "offering_id",
+            "region",
+            "billing_period_start",
+            "billing_period_end",
+            "amount_cents",
+        ],
+        (
+            [
+                i.order.order_id,
+                i.order.customer_id,
+                i.offering_id,
+                i.region,
+                i.billing_period_start.isoformat(),
+                i.billing_period_end.isoformat(),
+                i.amount_cents,
+            ]
+            for i in tables.invoices
+        ),
+    )
+    write_csv(
+        directory / "quarantine.csv",
+        ["source", "_source_file", "_record_index", "reason_code"],
+        (
+            [q.source, q.source_file, q.record_index, q.reason_code]
+            for q in sorted(
+                tables.quarantine, key=lambda q: (q.source, q.source_file, q.record_index)
+            )
+        ),
+    )
+    write_csv(
+        directory / "landed.csv",
+        ["source", "records"],
+        ([source, tables.landed[source]] for source in LANDED_SOURCES),
+    )
+    write_csv(
+        directory / "kpi_daily.csv",
+        ["kpi_date", "orders", "installs", "activations", "median_hours_order_to_activation"],
+        (
+            [
+                k.kpi_date.isoformat(),
+                k.orders,
+                k.installs,
+                k.activations,
+                ""
+                if k.median_hours_order_to_activation is None
+                else f"{k.median_hours_order_to_activation:.4f}",
+            ]
+            for k in tables.kpi
+        ),
+    )

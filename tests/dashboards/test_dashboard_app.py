@@ -1,0 +1,179 @@
+"""AppTest checks of the Streamlit app: every page, with and without published marts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import dashboards
+from dashboards.layout import NO_DATA_MESSAGE
+
+Sql = Callable[..., list[tuple[Any, ...]]]
+
+APP = Path(dashboards.__file__).parent / "streamlit_app.py"
+PAGES = sorted(
+    p.relative_to(APP.parent).as_posix()
+    for p in (APP.parent / "app_pages").glob("*.py")
+    if not p.name.startswith("_")
+)
+TIMEOUT_S = 30
+
+IN_PERIOD = "cast({column} as date) between $1 and $2"
+IN_REGION = "($3 is null or {table}.region = $3)"
+ACTIVATIONS_IN_WINDOW = (
+    f"{IN_PERIOD.format(column='activated_at')} and {IN_REGION.format(table='activations')}"
+)
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _expected(sql: Sql, start: dt.date, end: dt.date, region: str | None) -> dict[str, str]:
+    """The metric values, computed straight from the serving file."""
+    window = (start, end, region)
+    expected: dict[str, str] = {}
+    if region is None:
+        ((orders, installs, activations),) = sql(
+            "select sum(orders), sum(installs), sum(activations) from marts.kpi_daily "
+            "where kpi_date between $1 and $2",
+            start,
+            end,
+        )
+        expected["Installs"] = f"{installs:,}"
+    else:
+        ((orders,),) = sql(
+            "select count(*) from marts.orders where "
+            f"{IN_PERIOD.format(column='ordered_at')} and {IN_REGION.format(table='orders')}",
+            *window,
+        )
+        ((activations,),) = sql(
+            "select count(*) from marts.activations where " + ACTIVATIONS_IN_WINDOW,
+            *window,
+        )
+    hours = [
+        h
+        for (h,) in sql(
+            "select hours_order_to_activation from marts.activations where "
+            + ACTIVATIONS_IN_WINDOW,
+            *window,
+        )
+    ]
+    valid = [
+        v
+        for (v,) in sql(
+            "select completions.is_valid from marts.completions "
+            "join marts.work_orders using (work_order_id) join marts.orders using (order_id) "
+            f"where {IN_PERIOD.format(column='completions.submitted_at')} "
+            f"and {IN_REGION.format(table='orders')}",
+            *window,
+        )
+    ]
+    expected["Orders"] = f"{orders:,}"
+    expected["Activations"] = f"{activations:,}"
+    expected["Median hours order → activation"] = f"{median(hours):,.1f} h" if hours else "—"
+    expected["Valid completions"] = f"{sum(valid) / len(valid):.1%}" if valid else "—"
+    return expected
+
+
+def _period(sql: Sql) -> tuple[dt.date, dt.date]:
+    ((first, last),) = sql("select min(kpi_date), max(kpi_date) from marts.kpi_daily")
+    return first, last
+
+
+def test_entry_point_renders_overview_with_the_published_numbers(
+    serving_home: Path, serving_sql: Sql
+) -> None:
+    at = _app().run()
+
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Overview"]
+    metrics = _metrics(at)
+    start, end = _period(serving_sql)
+    for label, value in _expected(serving_sql, start, end, None).items():
+        assert metrics[label] == value, label
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_published_marts(serving_home: Path, page: str) -> None:
+    at = _app().run()
+    at.switch_page(page).run()
+
+    assert not at.exception
+    assert not at.error
+    captions = " ".join(c.value for c in at.caption)
+    assert "Source: `marts." in captions
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_says_when_nothing_is_published(empty_home: Path, page: str) -> None:
+    at = _app().run()
+    at.switch_page(page).run()
+
+    assert not at.exception
+    assert [i.value for i in at.info] == [NO_DATA_MESSAGE]
+    assert not at.metric
+
+
+def test_region_filter_narrows_the_metrics(serving_home: Path, serving_sql: Sql) -> None:
+    at = _app().run()
+    region = at.selectbox(key="region").options[1]
+
+    at.selectbox(key="region").select(region).run()
+
+    assert not at.exception
+    metrics = _metrics(at)
+    start, end = _period(serving_sql)
+    for label, value in _expected(serving_sql, start, end, region).items():
+        assert metrics[label] == value, label
+
+
+def test_period_filter_narrows_the_metrics(serving_home: Path, serving_sql: Sql) -> None:
+    _, last = _period(serving_sql)
+    start = last - dt.timedelta(days=1)
+    at = _app().run()
+
+    at.date_input(key="period").set_value((start, last)).run()
+
+    assert not at.exception
+    metrics = _metrics(at)
+    for label, value in _expected(serving_sql, start, last, None).items():
+        assert metrics[label] == value, label
+
+
+def test_coverage_map_draws_every_address_without_a_basemap(
+    serving_home: Path, serving_sql: Sql
+) -> None:
+    at = _app().run()
+
+    (deck,) = at.get("deck_gl_json_chart")
+    spec = json.loads(deck.proto.json)
+    assert spec.get("mapStyle") == "__MAP_STYLE__"
+    assert "mapProvider" not in spec
+    assert "cartocdn" not in deck.proto.json and "mapbox" not in deck.proto.json
+    (layer,) = spec["layers"]
+    assert layer["@@type"] == "ScatterplotLayer"
+    ((addresses,),) = serving_sql("select count(*) from marts.addresses")
+    assert len(layer["data"]) == addresses
+    colour_of = {p["serviceability"]: tuple(p["color"]) for p in layer["data"]}
+    assert len(set(colour_of.values())) == len(colour_of)
+
+
+def test_serviceability_table_counts_every_address(serving_home: Path, serving_sql: Sql) -> None:
+    at = _app().run()
+
+    (table,) = at.dataframe
+    counts = dict(zip(table.value["serviceability"], table.value["addresses"], strict=True))
+    expected = dict(serving_sql("select serviceability, count(*) from marts.addresses group by 1"))
+    assert counts == expected

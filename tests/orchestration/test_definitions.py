@@ -1,0 +1,58 @@
+"""The Dagster definitions load, and the landing sensors request each new file once."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.definitions import defs
+
+
+def test_definitions_load_with_lineage_from_landing_to_marts() -> None:
+    repository = defs.get_repository_def()
+    graph = repository.asset_graph
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    for mart in ("addresses", "orders", "work_orders", "completions", "activations", "kpi_daily"):
+        assert f"marts/{mart}" in keys
+    upstream = graph.get(dg.AssetKey(["marts", "activations"]))
+    ancestors = graph.upstream_key_iterator(upstream.key)
+    assert any(key.path[0] == "staging" for key in ancestors)
+    assert dg.AssetKey(["raw", "completions"]) in {
+        k for k in graph.get_all_asset_keys() if k.path[0] == "raw"
+    }
+    assert {s.name for s in defs.sensors or []} >= {
+        "landing_completions_sensor",
+        "landing_orders_sensor",
+        "fiberops_automation",
+    }
+
+
+def test_landing_sensor_requests_new_files_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIBEROPS_HOME", str(tmp_path))
+    folder = tmp_path / "landing" / "completions"
+    folder.mkdir(parents=True)
+    (folder / "completions_2026-09-01.json").write_text("[]")
+    [sensor] = [s for s in defs.sensors or [] if s.name == "landing_completions_sensor"]
+    assert isinstance(sensor, dg.SensorDefinition)
+
+    def tick(cursor: str | None) -> dg.SensorResult:
+        with dg.build_sensor_context(cursor=cursor, resources=defs.resources) as context:
+            return sensor.evaluate_tick(context)
+
+    first = tick(None)
+    assert len(first.run_requests or []) == 1
+    again = tick(first.cursor)
+    assert not again.run_requests
+    assert again.cursor is None or json.loads(again.cursor) == json.loads(first.cursor or "{}")
+
+    shutil.copy(folder / "completions_2026-09-01.json", folder / "completions_2026-09-02.json")
+    later = tick(first.cursor)
+    [request] = later.run_requests or []
+    assert request.run_key and request.run_key != first.run_requests[0].run_key
+    assert tick(first.cursor).run_requests[0].run_key == request.run_key

@@ -1,0 +1,438 @@
+"""The truth agrees with the landing files, recomputed here from the contract's rules."""
+
+from __future__ import annotations
+
+import calendar
+import collections
+import datetime
+import json
+import math
+import re
+import statistics
+import zipfile
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+from simulator_testkit import Run
+
+RADIUS_M = 6_371_008.8
+SERIAL = re.compile(r"^(HWTC|ALCL|CXNK|ZTEG)[0-9A-F]{8}$")
+REQUIRED = {"ont_installed", "fiber_termination", "speed_test"}
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * RADIUS_M * math.asin(math.sqrt(a))
+
+
+def _when(text: str) -> datetime.datetime:
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def _quarantined(run: Run) -> set[tuple[str, int]]:
+    return {(q["_source_file"], int(q["_record_index"])) for q in run.truth("quarantine")}
+
+
+def _submissions(run: Run) -> list[dict[str, Any]]:
+    """Well-formed completion deliveries, in file order."""
+    skip = _quarantined(run)
+    return [
+        sub
+        for path, subs in run.daily("completions").items()
+        for i, sub in enumerate(subs)
+        if (path, i) not in skip
+    ]
+
+
+def _orders(run: Run) -> dict[str, dict[str, Any]]:
+    skip = _quarantined(run)
+    return {
+        e["event"]["productOrder"]["id"]: e["event"]["productOrder"]
+        for path, events in run.daily("orders").items()
+        for i, e in enumerate(events)
+        if e["eventType"] == "ProductOrderCreateEvent" and (path, i) not in skip
+    }
+
+
+def _address_points(run: Run) -> dict[str, tuple[float, float]]:
+    return {
+        f["properties"]["address_id"]: (
+            f["geometry"]["coordinates"][1],
+            f["geometry"]["coordinates"][0],
+        )
+        for f in run.features()
+        if f["geometry"] is not None
+    }
+
+
+def _failed(sub: dict[str, Any], lat: float, lon: float) -> list[str]:
+    failed = []
+    if not REQUIRED <= {p["kind"] for p in sub["photos"]}:
+        failed.append("missing_photos")
+    if _haversine(sub["gps"]["lat"], sub["gps"]["lon"], lat, lon) > 100:
+        failed.append("gps_off_premise")
+    if not -27 <= sub["optical"]["ont_rx_power_dbm"] <= -8:
+        failed.append("low_rx_power")
+    if not SERIAL.match(sub["ont_serial"]):
+        failed.append("wrong_serial")
+    return failed
+
+
+def _address_of_work_order(run: Run) -> dict[str, str]:
+    return {
+        "WO-" + order_id[3:]: order["productOrderItem"][0]["product"]["place"][0]["id"]
+        for order_id, order in _orders(run).items()
+    }
+
+
+@pytest.mark.parametrize("name", ["small_run", "medium_run"])
+def test_completions_truth_matches_the_rules_applied_to_landed_submissions(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    run: Run = request.getfixturevalue(name)
+    points = _address_points(run)
+    address_of = _address_of_work_order(run)
+    deliveries = collections.Counter(s["submission_id"] for s in _submissions(run))
+    landed = {s["submission_id"]: s for s in _submissions(run)}
+    truth = {row["submission_id"]: row for row in run.truth("completions")}
+    assert truth.keys() == landed.keys()
+    for sid, sub in landed.items():
+        row = truth[sid]
+        failed = _failed(sub, *points[address_of[sub["work_order_id"]]])
+        assert row["failed_rules"] == ",".join(failed), sid
+        assert row["is_valid"] == ("false" if failed else "true")
+        assert int(row["deliveries"]) == deliveries[sid]
+        late = _when(sub["submitted_at"]) - _when(sub["completed_at"]) >= datetime.timedelta(days=1)
+        assert row["is_late"] == ("true" if late else "false")
+        assert (
+            row["work_order_id"] == sub["work_order_id"] and int(row["version"]) == sub["version"]
+        )
+    defects = collections.defaultdict(list)
+    for row in run.truth("defects"):
+        assert row["entity"] == "completion"
+        defects[row["entity_id"]].append(row["defect"])
+    assert {sid: ",".join(d) for sid, d in defects.items()} == {
+        sid: row["failed_rules"] for sid, row in truth.items() if row["failed_rules"]
+    }
+
+
+def test_duplicates_are_identical_and_corrections_share_the_visit(medium_run: Run) -> None:
+    seen: dict[str, dict[str, Any]] = {}
+    by_work_order: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    for sub in _submissions(medium_run):
+        if sub["submission_id"] in seen:
+            assert sub == seen[sub["submission_id"]]
+            continue
+        seen[sub["submission_id"]] = sub
+        by_work_order[sub["work_order_id"]].append(sub)
+    for subs in by_work_order.values():
+        assert sorted(s["version"] for s in subs) == list(range(1, len(subs) + 1))
+        assert len({s["completed_at"] for s in subs}) == 1
+        assert len({s["submission_id"] for s in subs}) == len(subs)
+
+
+def test_activations_are_the_earliest_valid_submission(medium_run: Run) -> None:
+    run = medium_run
+    points = _address_points(run)
+    address_of = _address_of_work_order(run)
+    orders = _orders(run)
+    valid: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    for sub in _submissions(run):
+        if not _failed(sub, *points[address_of[sub["work_order_id"]]]):
+            valid[sub["work_order_id"]].append(sub)
+    activations = {a["work_order_id"]: a for a in run.truth("activations")}
+    assert activations.keys() == valid.keys()
+    assert len(activations) == run.summary.activations > 0
+    for work_order_id, activation in activations.items():
+        subs = valid[work_order_id]
+        latest = max(subs, key=lambda s: s["version"])
+        assert activation["activated_at"] == min(s["submitted_at"] for s in subs)
+        assert activation["offering_id"] == latest["offering_id_delivered"]
+        assert activation["ont_serial"] == latest["ont_serial"]
+        order = orders[activation["order_id"]]
+        assert order["relatedParty"][0]["id"] == activation["customer_id"]
+        assert address_of[work_order_id] == activation["address_id"]
+
+
+def test_order_state_changes_follow_the_truth(medium_run: Run) -> None:
+    events = [e for events in medium_run.daily("orders").values() for e in events]
+    completed = {
+        e["event"]["productOrder"]["id"]: e["eventTime"]
+        for e in events
+        if e["event"]["productOrder"].get("state") == "completed"
+    }
+    cancelled = {
+        e["event"]["productOrder"]["id"]
+        for e in events
+        if e["event"]["productOrder"].get("state") == "cancelled"
+    }
+    activations = {a["order_id"]: a["activated_at"] for a in medium_run.truth("activations")}
+    assert completed.keys() == activations.keys()
+    for order_id, at in completed.items():
+        assert activations[order_id] <= at and at[:10] == activations[order_id][:10]
+    work_orders = {s["work_order_id"] for s in _submissions(medium_run)}
+    assert not {"WO-" + o[3:] for o in cancelled} & work_orders, (
+        "no completion for a cancelled order"
+    )
+    assert 0.02 < len(cancelled) / len(_orders(medium_run)) < 0.08
+
+
+def test_every_landed_record_is_counted(small_run: Run) -> None:
+    landed = {row["source"]: int(row["records"]) for row in small_run.truth("landed")}
+    with zipfile.ZipFile(small_run.landing / "gis" / "plant.kmz") as archive:
+        placemarks = len(list(ET.fromstring(archive.read("doc.kml")).iter(f"{KML}Placemark")))
+    technicians = json.loads((small_run.landing / "technicians" / "technicians.json").read_text())
+    assert landed == {
+        "addresses": len(small_run.features()),
+        "plant": placemarks,
+        "catalog": 9,
+        "orders": sum(len(e) for e in small_run.daily("orders").values()),
+        "technicians": len(technicians),
+        "completions": sum(len(s) for s in small_run.daily("completions").values()),
+    }
+    assert landed == small_run.summary.landed
+
+
+def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
+    rows = small_run.truth("quarantine")
+    assert {r["source"] for r in rows} == {"addresses", "orders", "completions"}
+    features = small_run.features()
+    for row in rows:
+        index = int(row["_record_index"])
+        if row["source"] == "addresses":
+            assert row["_source_file"] == "gis/addresses.geojson"
+            assert features[index]["geometry"] is None
+            continue
+        record = json.loads((small_run.landing / row["_source_file"]).read_text())[index]
+        if row["source"] == "orders":
+            assert "productOrderItem" not in record["event"]["productOrder"]
+        else:
+            assert record["optical"]["ont_rx_power_dbm"] == "n/a"
+    assert sum(f["geometry"] is None for f in features) == sum(
+        r["source"] == "addresses" for r in rows
+    )
+    orders_ok = sum(
+        "productOrderItem" in e["event"]["productOrder"]
+        for events in small_run.daily("orders").values()
+        for e in events
+        if e["eventType"] == "ProductOrderCreateEvent"
+    )
+    assert orders_ok == small_run.summary.orders
+
+
+def test_malformed_records_hide_no_truth(medium_run: Run) -> None:
+    truth_addresses = {a["address_id"] for a in medium_run.truth("addresses")}
+    activated = {a["work_order_id"] for a in medium_run.truth("activations")}
+    valid_ids = {
+        c["work_order_id"] for c in medium_run.truth("completions") if c["is_valid"] == "true"
+    }
+    for row in medium_run.truth("quarantine"):
+        record_index = int(row["_record_index"])
+        if row["source"] == "addresses":
+            phantom = medium_run.features()[record_index]["properties"]["address_id"]
+            assert phantom not in truth_addresses
+        elif row["source"] == "completions":
+            record = json.loads((medium_run.landing / row["_source_file"]).read_text())[
+                record_index
+            ]
+            assert record["work_order_id"] in activated & valid_ids
+
+
+def test_serviceability_is_the_nearest_splitter_within_300_m(small_run: Run) -> None:
+    with zipfile.ZipFile(small_run.landing / "gis" / "plant.kmz") as archive:
+        root = ET.fromstring(archive.read("doc.kml"))
+    splitters = []
+    for folder in root.iter(f"{KML}Folder"):
+        if folder.findtext(f"{KML}name") != "Splitters":
+            continue
+        for placemark in folder.iter(f"{KML}Placemark"):
+            data = {d.get("name"): d.findtext(f"{KML}value") for d in placemark.iter(f"{KML}Data")}
+            lon, lat = map(
+                float, (placemark.findtext(f"{KML}Point/{KML}coordinates") or "").split(",")
+            )
+            splitters.append((data["splitter_id"], data["build_status"], lat, lon))
+    points = _address_points(small_run)
+    rows = small_run.truth("addresses")
+    assert [r["address_id"] for r in rows] == sorted(points)
+    for row in rows:
+        lat, lon = points[row["address_id"]]
+        distance, splitter_id, status = min(
+            (_haversine(lat, lon, s[2], s[3]), s[0], s[1]) for s in splitters
+        )
+        if distance > 300:
+            assert row["serviceability"] == "out_of_footprint"
+            assert row["splitter_id"] == row["drop_distance_m"] == row["olt_id"] == ""
+        else:
+            assert row["splitter_id"] == splitter_id
+            assert row["serviceability"] == ("serviceable" if status == "built" else "pre_build")
+            assert float(row["drop_distance_m"]) == pytest.approx(distance, abs=0.006)
+
+
+def test_serviceability_shares_and_drop_lengths_are_realistic(medium_run: Run) -> None:
+    rows = medium_run.truth("addresses")
+    shares = collections.Counter(r["serviceability"] for r in rows)
+    total = len(rows)
+    assert total == 5000
+    assert 0.76 < shares["serviceable"] / total < 0.84
+    assert 0.09 < shares["pre_build"] / total < 0.15
+    assert 0.06 < shares["out_of_footprint"] / total < 0.10
+    drops = sorted(float(r["drop_distance_m"]) for r in rows if r["drop_distance_m"])
+    assert drops[0] > 10 and drops[-1] <= 300
+    assert 15 <= drops[len(drops) // 10] and drops[9 * len(drops) // 10] <= 250
+    take = len(_orders(medium_run)) / shares["serviceable"]
+    assert 0.25 <= take <= 0.35
+
+
+def test_order_mix_matches_the_market(medium_run: Run) -> None:
+    orders = list(_orders(medium_run).values())
+    n = len(orders)
+    channels = collections.Counter(o["channel"][0]["id"] for o in orders)
+    assert 0.38 < channels["web"] / n < 0.52 and 0.18 < channels["call_center"] / n < 0.32
+    tiers = collections.Counter(o["productOrderItem"][0]["productOffering"]["id"] for o in orders)
+    assert 0.03 < tiers["fiber-2000"] / n < 0.11 and 0.29 < tiers["fiber-500"] / n < 0.41
+    with_addon = sum(len(o["productOrderItem"]) > 1 for o in orders) / n
+    assert 0.15 < with_addon < 0.25
+    for order in orders:
+        gap = _when(order["requestedStartDate"]) - _when(order["orderDate"])
+        assert datetime.timedelta(days=1) < gap < datetime.timedelta(days=12)
+
+
+def test_defect_and_delivery_rates_are_in_sane_bands(medium_run: Run) -> None:
+    rows = medium_run.truth("completions")
+    first = [r for r in rows if r["version"] == "1"]
+    n = len(first)
+    rates = {
+        rule: sum(rule in r["failed_rules"].split(",") for r in first) / n
+        for rule in ("missing_photos", "gps_off_premise", "low_rx_power", "wrong_serial")
+    }
+    assert 0.025 < rates["missing_photos"] < 0.08
+    assert 0.01 < rates["gps_off_premise"] < 0.05
+    assert 0.01 < rates["low_rx_power"] < 0.05
+    assert 0.003 < rates["wrong_serial"] < 0.04
+    corrected = {r["work_order_id"] for r in rows if r["version"] == "2"}
+    defective = {r["work_order_id"] for r in first if r["is_valid"] == "false"}
+    assert corrected <= defective and 0.4 < len(corrected) / len(defective) < 0.8
+    assert all(r["is_valid"] == "true" for r in rows if r["version"] == "2")
+    assert 0.02 < sum(r["deliveries"] == "2" for r in rows) / len(rows) < 0.07
+    assert 0.02 < sum(r["is_late"] == "true" for r in first) / n < 0.08
+    assert 0.04 < sum(r["tier_changed_on_site"] == "true" for r in first) / n < 0.11
+
+
+def test_invoices_prorate_the_delivered_tier(medium_run: Run) -> None:
+    import yaml
+
+    catalog = yaml.safe_load((medium_run.landing / "catalog" / "catalog.yaml").read_text())
+    offerings = {o["offering_id"]: o for o in catalog["offerings"]}
+    activations = {a["order_id"]: a for a in medium_run.truth("activations")}
+    invoices = medium_run.truth("invoices")
+    assert {i["order_id"] for i in invoices} == activations.keys()
+    for invoice in invoices:
+        activation = activations[invoice["order_id"]]
+        day = datetime.date.fromisoformat(activation["activated_at"][:10])
+        days_in_month = calendar.monthrange(day.year, day.month)[1]
+        tier = offerings[activation["offering_id"]]
+        price = tier["monthly_price_cents"][invoice["region"]]
+        exact = price * (days_in_month - day.day + 1) / days_in_month
+        expected = math.floor(exact + 0.5) + tier["install_fee_cents"]
+        assert int(invoice["amount_cents"]) == expected
+        assert invoice["offering_id"] == activation["offering_id"]
+        assert invoice["billing_period_start"] == day.isoformat()
+        assert invoice["billing_period_end"] == day.replace(day=days_in_month).isoformat()
+
+
+def test_kpi_daily_follows_the_contract(medium_run: Run) -> None:
+    run = medium_run
+    header = run.truth_header("kpi_daily")
+    assert header == [
+        "kpi_date",
+        "orders",
+        "installs",
+        "activations",
+        "median_hours_order_to_activation",
+    ]
+    orders = _orders(run)
+    ordered = collections.Counter(o["orderDate"][:10] for o in orders.values())
+    first_sub: dict[str, dict[str, Any]] = {}
+    for sub in sorted(_submissions(run), key=lambda s: s["submitted_at"]):
+        first_sub.setdefault(sub["work_order_id"], sub)
+    installs = collections.Counter(s["completed_at"][:10] for s in first_sub.values())
+    hours = collections.defaultdict(list)
+    for a in run.truth("activations"):
+        delta = _when(a["activated_at"]) - _when(orders[a["order_id"]]["orderDate"])
+        hours[a["activated_at"][:10]].append(delta.total_seconds() / 3600)
+
+    rows = run.truth("kpi_daily")
+    days = [r["kpi_date"] for r in rows]
+    assert days[0] == min(ordered)
+    assert days[-1] == max([*ordered, *installs, *hours])
+    expected_days = [
+        (datetime.date.fromisoformat(days[0]) + datetime.timedelta(days=i)).isoformat()
+        for i in range(len(days))
+    ]
+    assert days == expected_days
+    for row in rows:
+        day = row["kpi_date"]
+        assert int(row["orders"]) == ordered[day]
+        assert int(row["installs"]) == installs[day]
+        assert int(row["activations"]) == len(hours[day])
+        if hours[day]:
+            assert float(row["median_hours_order_to_activation"]) == round(
+                statistics.median(hours[day]), 4
+            )
+        else:
+            assert row["median_hours_order_to_activation"] == ""
+
+
+def test_truth_headers_follow_the_contract(small_run: Run) -> None:
+    assert small_run.truth_header("addresses") == [
+        "address_id",
+        "serviceability",
+        "olt_id",
+        "pon_port_id",
+        "fdh_id",
+        "splitter_id",
+        "drop_distance_m",
+    ]
+    assert small_run.truth_header("completions") == [
+        "submission_id",
+        "work_order_id",
+        "version",
+        "is_valid",
+        "failed_rules",
+        "deliveries",
+        "is_late",
+        "tier_changed_on_site",
+    ]
+    assert small_run.truth_header("activations") == [
+        "work_order_id",
+        "order_id",
+        "address_id",
+        "customer_id",
+        "ont_serial",
+        "offering_id",
+        "activated_at",
+    ]
+    assert small_run.truth_header("invoices") == [
+        "order_id",
+        "customer_id",
+        "offering_id",
+        "region",
+        "billing_period_start",
+        "billing_period_end",
+        "amount_cents",
+    ]
+    assert small_run.truth_header("defects") == ["entity", "entity_id", "defect"]
+    assert small_run.truth_header("quarantine") == [
+        "source",
+        "_source_file",
+        "_record_index",
+        "reason_code",
+    ]
+    assert small_run.truth_header("landed") == ["source", "records"]
+    assert (small_run.home / "truth" / "README.md").read_text().startswith("# Ground truth")
