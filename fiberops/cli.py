@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Annotated
 
@@ -52,6 +53,9 @@ def simulate(
     start: Annotated[
         str, typer.Option(help="First simulated day, YYYY-MM-DD (UTC).")
     ] = "2026-09-01",
+    overwrite: Annotated[
+        bool, typer.Option(help="Replace landing/ and truth/ if OUT already has them.")
+    ] = False,
 ) -> None:
     """Write a simulated operator's landing files and the ground truth it injected."""
     from simulator import SimulationConfig
@@ -61,7 +65,9 @@ def simulate(
         passings=passings, days=days, seed=seed, start=dt.date.fromisoformat(start)
     )
     with console.status("simulating") as status:
-        summary = run_simulation(config, out, on_progress=lambda m: status.update(m))
+        summary = run_simulation(
+            config, out, on_progress=lambda m: status.update(m), overwrite=overwrite
+        )
     console.print(f"[green]simulated operator written to {out}[/green]")
     console.print(summary)
 
@@ -120,7 +126,7 @@ def up(
     home = _home(data)
     if not settings.landing_dir(home).exists():
         console.print(f"no operator in {home}: simulating one ({passings} passings, 60 days)")
-        simulate(out=home, passings=passings, days=60, seed=7, start="2026-09-01")
+        simulate(out=home, passings=passings, days=60, seed=7, start="2026-09-01", overwrite=False)
     from orchestration.instance import ensure_dagster_home
 
     env = {
@@ -133,24 +139,17 @@ def up(
     if not settings.serving_path(home).exists():
         console.print("first build of the warehouse (every asset, in-process)")
         run_once(data=home)
+    logs = home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
     bin_dir = Path(sys.executable).parent
-    processes = [
-        subprocess.Popen(
-            [
-                str(bin_dir / "dagster"),
-                "dev",
-                "-w",
-                "workspace.yaml",
-                "-p",
-                str(dagster_port),
-                "-h",
-                "0.0.0.0",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            start_new_session=True,
+    services = {
+        "Dagster UI": (
+            [str(bin_dir / "dagster"), "dev", "-w", "workspace.yaml", "-p", str(dagster_port)],
+            f"http://localhost:{dagster_port}",
+            f"http://localhost:{dagster_port}/server_info",
+            logs / "dagster.log",
         ),
-        subprocess.Popen(
+        "Dashboards": (
             [
                 str(bin_dir / "streamlit"),
                 "run",
@@ -162,29 +161,68 @@ def up(
                 "--browser.gatherUsageStats",
                 "false",
             ],
-            cwd=REPO_ROOT,
-            env=env,
-            start_new_session=True,
+            f"http://localhost:{dashboard_port}",
+            f"http://localhost:{dashboard_port}/_stcore/health",
+            logs / "dashboards.log",
         ),
-    ]
-    console.print(
-        f"\n[bold]Dagster UI[/bold]  http://localhost:{dagster_port}  (ready in about a minute)\n"
-        f"[bold]Dashboards[/bold]  http://localhost:{dashboard_port}\n"
-        f"operator home: {home}\nCtrl-C stops everything.\n"
-    )
+    }
+    processes: list[subprocess.Popen[bytes]] = []
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
+        for command, _url, _health, log in services.values():
+            with log.open("ab") as sink:
+                processes.append(
+                    subprocess.Popen(
+                        command,
+                        cwd=REPO_ROOT,
+                        env=env,
+                        stdout=sink,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
+        console.print(f"operator home: {home}; service logs in {logs}")
+        with console.status("starting Dagster (about a minute) and the dashboards"):
+            for name, (_command, url, health, log) in services.items():
+                if _wait_http(health, processes, timeout_s=300):
+                    console.print(f"[bold]{name:<11}[/bold] {url}")
+                else:
+                    console.print(f"[red]{name} did not answer[/red]; see {log}")
+        console.print("Ctrl-C stops everything.")
         while all(p.poll() is None for p in processes):
             time.sleep(1)
-        console.print("[red]a service stopped; shutting down the others[/red]")
+        console.print("[red]a service stopped; shutting down the others[/red] (see the logs)")
     except KeyboardInterrupt:
         console.print("stopping…")
     finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGINT)
-        deadline = time.monotonic() + 20
-        for process in processes:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        _stop(processes)
+
+
+def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _wait_http(url: str, processes: list[subprocess.Popen[bytes]], timeout_s: float) -> bool:
+    """Poll ``url`` until it answers 200, a service dies, or the time is up."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and all(p.poll() is None for p in processes):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(1)
+    return False
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+    deadline = time.monotonic() + 20
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)

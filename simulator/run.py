@@ -13,7 +13,8 @@ from simulator.config import SimulationConfig
 from simulator.customers import generate_orders
 from simulator.errors import SimulatorError
 from simulator.field import generate_submissions, schedule_visits
-from simulator.landing import address_features, land_completions, land_orders
+from simulator.landing import address_features, land_completions
+from simulator.order_events import land_orders
 from simulator.plant import build_plant
 from simulator.serviceability import classify
 from simulator.technicians import generate_technicians

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from simulator.catalog import CATALOG
 from simulator.customers import Order
-from simulator.landing import LandedSubmission, StateChange
+from simulator.landing import LandedSubmission
+from simulator.order_events import StateChange
 
 __all__ = [
     "PROVISIONING_MINUTES",

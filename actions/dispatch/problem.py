@@ -1,0 +1,113 @@
+"""A dispatch problem: jobs, technicians and the travel matrix between their points.
+
+Node numbering shared by the solver and the greedy baseline: technician ``i``'s home is node
+``i``; job ``j`` is node ``len(technicians) + j``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from actions.dispatch.errors import InvalidInputError
+from actions.dispatch.model import Job, Technician
+from actions.dispatch.travel import LatLon, TravelMatrix
+
+__all__ = ["Problem", "Screening"]
+
+
+@dataclass(frozen=True)
+class Screening:
+    """Which technicians could ever do a job alone, or why none can.
+
+    Attributes:
+        technicians: Indices of technicians with the skills, the parts and a reachable window.
+        reason: Why ``technicians`` is empty, else None.
+    """
+
+    technicians: tuple[int, ...]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Jobs, technicians and the driving minutes between every pair of their points."""
+
+    jobs: tuple[Job, ...]
+    technicians: tuple[Technician, ...]
+    minutes: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def build(
+        cls, jobs: Sequence[Job], technicians: Sequence[Technician], travel: TravelMatrix
+    ) -> Problem:
+        """Check ids and compute the travel matrix.
+
+        Raises:
+            InvalidInputError: On duplicate ids or a malformed matrix.
+        """
+        for kind, ids in (
+            ("job", [j.id for j in jobs]),
+            ("technician", [t.id for t in technicians]),
+        ):
+            seen: set[str] = set()
+            for record_id in ids:
+                if record_id in seen:
+                    raise InvalidInputError(f"duplicate {kind} id {record_id!r}")
+                seen.add(record_id)
+        points: list[LatLon] = [(t.home_lat, t.home_lon) for t in technicians]
+        points += [(j.lat, j.lon) for j in jobs]
+        matrix = travel.minutes(points)
+        if len(matrix) != len(points) or any(len(row) != len(points) for row in matrix):
+            raise InvalidInputError(
+                f"{type(travel).__name__} returned a matrix that is not {len(points)}x{len(points)}"
+            )
+        for row in matrix:
+            for value in row:
+                if value < 0:
+                    raise InvalidInputError(f"{type(travel).__name__} returned {value} minutes")
+        return cls(tuple(jobs), tuple(technicians), tuple(tuple(int(v) for v in r) for r in matrix))
+
+    def job_node(self, job_index: int) -> int:
+        """Return the matrix node of job ``job_index``."""
+        return len(self.technicians) + job_index
+
+    def screen(self, job_index: int) -> Screening:
+        """Return the technicians that could do a job on an otherwise empty route."""
+        job = self.jobs[job_index]
+        techs = self.technicians
+        skilled = [i for i, t in enumerate(techs) if job.required_skills <= t.skills]
+        if not skilled:
+            held = set().union(*(t.skills for t in techs)) if techs else set()
+            missing = sorted(job.required_skills - held)
+            if missing:
+                return Screening((), f"no technician has skills {', '.join(missing)}")
+            wanted = ", ".join(sorted(job.required_skills))
+            return Screening((), f"no technician has all of skills {wanted}")
+        for part, qty in job.required_parts.items():
+            if not any(t.parts_on_truck.get(part, 0) >= qty for t in techs):
+                return Screening((), f"no truck carries part {part} (needs {qty})")
+        stocked = [
+            i
+            for i in skilled
+            if all(techs[i].parts_on_truck.get(p, 0) >= q for p, q in job.required_parts.items())
+        ]
+        if not stocked:
+            return Screening(
+                (),
+                "no technician with skills {} carries parts {}".format(
+                    ", ".join(sorted(job.required_skills)) or "(none)",
+                    ", ".join(f"{p}x{q}" for p, q in job.required_parts.items()),
+                ),
+            )
+        node = self.job_node(job_index)
+        reachable = []
+        for i in stocked:
+            tech = techs[i]
+            start = max(tech.shift_start_minute + self.minutes[i][node], job.window_start_minute)
+            back = start + job.duration_minutes + self.minutes[node][i]
+            if start <= job.window_end_minute and back <= tech.shift_end_minute:
+                reachable.append(i)
+        if not reachable:
+            return Screening((), "window cannot be met from any base")
+        return Screening(tuple(reachable), None)

@@ -1,0 +1,65 @@
+"""Travel times between points: a small protocol and a haversine default."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+__all__ = ["EARTH_RADIUS_METRES", "HaversineTravel", "LatLon", "TravelMatrix", "haversine_metres"]
+
+EARTH_RADIUS_METRES = 6_371_000.0
+
+LatLon = tuple[float, float]
+"""A point as (latitude, longitude) in degrees."""
+
+
+@runtime_checkable
+class TravelMatrix(Protocol):
+    """Anything that turns points into a square matrix of driving minutes.
+
+    A routing engine (OSRM, Valhalla, GraphHopper) fits behind this protocol by returning
+    its duration table rounded to whole minutes.
+    """
+
+    def minutes(self, points: Sequence[LatLon]) -> list[list[int]]:
+        """Return ``m`` with ``m[i][j]`` the driving minutes from ``points[i]`` to ``points[j]``."""
+        ...
+
+
+def haversine_metres(a: LatLon, b: LatLon) -> float:
+    """Return the great-circle distance between two points, metres."""
+    lat1, lon1 = map(math.radians, a)
+    lat2, lon2 = map(math.radians, b)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_METRES * math.asin(math.sqrt(min(1.0, h)))
+
+
+@dataclass(frozen=True)
+class HaversineTravel:
+    """Straight-line distance times a road factor, driven at an average speed.
+
+    Attributes:
+        road_factor: Ratio of road distance to great-circle distance.
+        speed_kmh: Average driving speed, km/h.
+    """
+
+    road_factor: float = 1.3
+    speed_kmh: float = 40.0
+
+    def minutes(self, points: Sequence[LatLon]) -> list[list[int]]:
+        """Return rounded driving minutes between every pair of points."""
+        metres_per_minute = self.speed_kmh * 1000.0 / 60.0
+        return [
+            [
+                0
+                if i == j
+                else round(haversine_metres(a, b) * self.road_factor / metres_per_minute)
+                for j, b in enumerate(points)
+            ]
+            for i, a in enumerate(points)
+        ]

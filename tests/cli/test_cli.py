@@ -1,0 +1,132 @@
+"""The command line a newcomer types: simulate, then run-once, then up."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+FIBEROPS = str(Path(sys.executable).with_name("fiberops"))
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [FIBEROPS, *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {}), "COLUMNS": "200"},
+    )
+
+
+def test_simulate_then_run_once_builds_the_warehouse(tmp_path: Path) -> None:
+    home = tmp_path / "op"
+    simulated = _run(
+        "simulate", "--passings", "300", "--days", "10", "--seed", "3", "--out", str(home)
+    )
+    assert simulated.returncode == 0, simulated.stderr
+    assert (home / "landing" / "gis" / "plant.kmz").exists()
+    again = _run("simulate", "--passings", "300", "--days", "10", "--seed", "3", "--out", str(home))
+    assert again.returncode != 0, "simulating over an operator must need --overwrite"
+
+    built = _run("run-once", "--data", str(home))
+
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "marts.kpi_daily" in built.stdout
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        }
+    assert {
+        "addresses",
+        "orders",
+        "work_orders",
+        "completions",
+        "activations",
+        "kpi_daily",
+    } <= tables
+
+
+def test_run_once_without_landing_files_says_what_to_do(tmp_path: Path) -> None:
+    result = _run("run-once", "--data", str(tmp_path / "nothing"))
+    assert result.returncode == 2
+    assert "fiberops simulate" in result.stdout
+
+
+def _get(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read() if response.status == 200 else None
+    except OSError:
+        return None
+
+
+def _materialized_assets(port: int) -> tuple[int, int]:
+    query = "{ assetNodes { assetKey { path } assetMaterializations(limit: 1) { timestamp } } }"
+    request = urllib.request.Request(
+        f"http://localhost:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        nodes = json.load(response)["data"]["assetNodes"]
+    return len(nodes), sum(1 for node in nodes if node["assetMaterializations"])
+
+
+@pytest.mark.slow
+def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path: Path) -> None:
+    home = tmp_path / "op"
+    dagster_port, dashboard_port = 3310, 8591
+    process = subprocess.Popen(
+        [
+            FIBEROPS,
+            "up",
+            "--data",
+            str(home),
+            "--passings",
+            "400",
+            "--dagster-port",
+            str(dagster_port),
+            "--dashboard-port",
+            str(dashboard_port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None:
+            if _get(f"http://localhost:{dagster_port}/server_info") and _get(
+                f"http://localhost:{dashboard_port}/_stcore/health"
+            ):
+                break
+            time.sleep(2)
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        total, materialized = _materialized_assets(dagster_port)
+        assert total > 20
+        assert materialized == total
+        assert _get(f"http://localhost:{dashboard_port}/") is not None
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        output = process.stdout.read() if process.stdout else ""
+        if process.stdout:
+            process.stdout.close()
+    assert process.returncode == 0, output
+    assert "stopping" in output
