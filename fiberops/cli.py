@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -94,6 +95,17 @@ def run_once(data: DataOption = None) -> None:
     console.print(
         f"[green]done[/green] in {elapsed:.0f} s; warehouse {settings.warehouse_path(home)}"
     )
+
+
+@app.command("solve-vrptw")
+def solve_vrptw(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Solomon text file.")],
+    seconds: Annotated[float, typer.Option(min=0.1, help="Search time limit.")] = 30.0,
+) -> None:
+    """Solve a Solomon VRPTW instance; print one JSON line: vehicles, distance, feasible."""
+    from actions.dispatch.solomon import solve_vrptw_json
+
+    typer.echo(json.dumps(solve_vrptw_json(file, seconds)))
 
 
 def _print_summary(home: Path) -> None:

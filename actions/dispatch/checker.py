@@ -109,8 +109,10 @@ def _check_route(
                     f"{where}: break at {b} outside "
                     f"[{brk.earliest_start_minute}, {brk.latest_start_minute}]"
                 )
-            if b < route.start_minute or break_span[1] > route.end_minute:
-                out.append(f"{where}: break {break_span} outside the route")
+            if b < tech.shift_start_minute or break_span[1] > tech.shift_end_minute:
+                out.append(f"{where}: break {break_span} outside the shift")
+            if b < route.start_minute < break_span[1] or b < route.end_minute < break_span[1]:
+                out.append(f"{where}: break {break_span} straddles leaving or coming home")
 
     used: dict[str, int] = {}
     drive_total = 0

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from actions.dispatch.model import DispatchSettings, DroppedJob, Job, Plan, Route, Stop, Technician
-from actions.dispatch.problem import Problem
-from actions.dispatch.solver import CAPACITY_DROP_REASON
+from actions.dispatch.problem import CAPACITY_DROP_REASON, Problem
 from actions.dispatch.travel import HaversineTravel, TravelMatrix
 
 __all__ = ["greedy_plan"]

@@ -13,7 +13,10 @@ from actions.dispatch.errors import InvalidInputError
 from actions.dispatch.model import Job, Technician
 from actions.dispatch.travel import LatLon, TravelMatrix
 
-__all__ = ["Problem", "Screening"]
+__all__ = ["CAPACITY_DROP_REASON", "Problem", "Screening"]
+
+CAPACITY_DROP_REASON = "capacity: no room in any route"
+"""Why a job that some technician could do was still left out."""
 
 
 @dataclass(frozen=True)

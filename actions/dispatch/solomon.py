@@ -85,10 +85,10 @@ class SolomonResult:
     violations: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
-        """Return the literature's summary: vehicles, distance and feasibility."""
+        """Return the literature's summary: vehicles, unrounded Euclidean distance, feasibility."""
         return {
             "vehicles": self.vehicles,
-            "distance": round(self.distance, 2),
+            "distance": self.distance,
             "feasible": self.feasible,
         }
 

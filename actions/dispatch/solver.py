@@ -22,12 +22,10 @@ from actions.dispatch.model import (
     Stop,
     Technician,
 )
-from actions.dispatch.problem import Problem
+from actions.dispatch.problem import CAPACITY_DROP_REASON, Problem
 from actions.dispatch.travel import HaversineTravel, TravelMatrix
 
-__all__ = ["CAPACITY_DROP_REASON", "VrptwData", "VrptwStrategy", "solve", "solve_vrptw"]
-
-CAPACITY_DROP_REASON = "capacity: no room in any route"
+__all__ = ["VrptwData", "VrptwStrategy", "solve", "solve_vrptw"]
 
 _FIRST = routing_enums_pb2.FirstSolutionStrategy
 _META = routing_enums_pb2.LocalSearchMetaheuristic

@@ -95,22 +95,22 @@ def synthetic_workload(
         priority = Priority.ROUTINE
         window = rng.choice(_SLOTS)
         if kind.endswith("install"):
-            duration = rng.randint(45, 75)
+            duration = rng.randint(40, 70)
             parts = {rng.choices(_ONTS, weights=(4, 1))[0]: 1, rng.choice(_DROPS): 1}
             if rng.random() < 0.2:
                 skills.add("aerial")
             if kind == "mdu-install":
                 skills.add("mdu")
-                duration += 30
+                duration += 20
             if kind == "business-install":
                 skills.add("business")
         elif kind == "repair":
-            duration = rng.randint(30, 90)
+            duration = rng.randint(30, 75)
             skills.add("splicing")
             priority = Priority.URGENT
             window = (480, 960)
         else:
-            duration = rng.randint(20, 45)
+            duration = rng.randint(20, 40)
             priority = Priority.PROACTIVE
             window = (480, 960)
         job_list.append(

@@ -130,3 +130,14 @@ def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path
             process.stdout.close()
     assert process.returncode == 0, output
     assert "stopping" in output
+
+
+def test_solve_vrptw_prints_one_json_line() -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "C101.txt"
+    result = _run("solve-vrptw", str(fixture), "--seconds", "2")
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.strip().splitlines()
+    answer = json.loads(line)
+    assert answer["feasible"] is True
+    assert answer["vehicles"] == 10
+    assert abs(answer["distance"] - 828.94) < 828.94 * 0.01
