@@ -140,4 +140,6 @@ def test_solve_vrptw_prints_one_json_line() -> None:
     answer = json.loads(line)
     assert answer["feasible"] is True
     assert answer["vehicles"] == 10
-    assert abs(answer["distance"] - 828.94) < 828.94 * 0.01
+    # unrounded Euclidean: never below the best known 828.94, close to it after 2 s
+    assert 828.93 < answer["distance"] < 828.94 * 1.05
+    assert answer["distance"] != round(answer["distance"], 2)
