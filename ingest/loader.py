@@ -22,6 +22,7 @@ from ingest.schema import LINEAGE_COLUMNS, RAW_TABLES, ensure_schema
 from ingest.sources import addresses, catalog, completions, orders, plant, technicians
 
 __all__ = [
+    "CHILD_TABLES",
     "SOURCES",
     "FileResult",
     "Source",
@@ -41,7 +42,14 @@ class Source:
     patterns: tuple[str, ...]
     parse: Callable[[bytes], ParsedFile]
     tables: tuple[str, ...]
+    parse_file: Callable[[Path, bytes], ParsedFile] | None = None
+    """Parser that also sees where the file landed (suffix, folder, sidecars); wins if set."""
+    landing_patterns: tuple[str, ...] = ()
+    """Further glob patterns relative to ``landing/`` itself (``leads/*.json``)."""
 
+
+CHILD_TABLES = frozenset({"catalog_prices", "catalog_equipment_models", "order_items"})
+"""Rows that belong to a landed record of another table and do not count as records."""
 
 SOURCES: dict[str, Source] = {
     s.name: s
@@ -56,18 +64,32 @@ SOURCES: dict[str, Source] = {
         Source(
             "plant",
             "gis",
-            ("plant*.kmz", "plant*.kml"),
+            (
+                "plant*.kmz",
+                "plant*.kml",
+                *(f"{plant.FEATURES_FOLDER}/*.{ext}" for ext in ("kmz", "kml", "geojson", "csv")),
+                f"{plant.FEATURES_FOLDER}/*.json",
+            ),
             plant.parse,
-            ("olts", "pon_ports", "fdhs", "splitters"),
+            ("olts", "pon_ports", "fdhs", "splitters", "gis_features"),
+            parse_file=plant.parse_file,
         ),
         Source(
             "catalog",
             "catalog",
             ("*.yaml", "*.yml"),
             catalog.parse,
-            ("catalog_offerings", "catalog_prices"),
+            ("catalog_offerings", "catalog_prices", "catalog_equipment_models"),
         ),
-        Source("orders", "orders", ("*.json",), orders.parse, ("order_events", "order_items")),
+        Source(
+            "orders",
+            "orders",
+            ("*.json", "*.csv"),
+            orders.parse,
+            ("order_events", "order_items", "leads"),
+            parse_file=orders.parse_file,
+            landing_patterns=("leads/*.json", "leads/*.csv"),
+        ),
         Source("technicians", "technicians", ("*.json",), technicians.parse, ("technicians",)),
         Source("completions", "completions", ("*.json",), completions.parse, ("completions",)),
     )
@@ -101,6 +123,8 @@ def landing_files(landing: Path, source: str) -> list[Path]:
     found: set[Path] = set()
     for pattern in spec.patterns:
         found.update(p for p in folder.glob(pattern) if p.is_file())
+    for pattern in spec.landing_patterns:
+        found.update(p for p in landing.glob(pattern) if p.is_file())
     return sorted(found)
 
 
@@ -128,7 +152,8 @@ def _append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, obj
             f"cast({name} as {kind}) as {name}"
             for name, kind in {**RAW_TABLES[table], **LINEAGE_COLUMNS}.items()
         )
-        con.execute(f"insert into raw.{table} select {casts} from _incoming")
+        names = ", ".join({**RAW_TABLES[table], **LINEAGE_COLUMNS})
+        con.execute(f"insert into raw.{table} ({names}) select {casts} from _incoming")
     finally:
         con.unregister("_incoming")
 
@@ -147,12 +172,9 @@ def load_file(con: duckdb.DuckDBPyConnection, landing: Path, source: str, path: 
         records, raw_rows, quarantined = seen
         return FileResult(source, relative, sha, records, raw_rows, quarantined, skipped=True)
 
-    parsed = spec.parse(raw)
+    parsed = spec.parse_file(path, raw) if spec.parse_file is not None else spec.parse(raw)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    counted_table = spec.tables[0] if source != "plant" else None
-    raw_rows = sum(
-        len(rows) for table, rows in parsed.rows.items() if counted_table in (None, table)
-    )
+    raw_rows = sum(len(rows) for table, rows in parsed.rows.items() if table not in CHILD_TABLES)
     con.begin()
     try:
         for table, rows in parsed.rows.items():

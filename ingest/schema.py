@@ -29,6 +29,7 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "region": "VARCHAR",
         "lat": "DOUBLE",
         "lon": "DOUBLE",
+        "address_key": "VARCHAR",
     },
     "olts": {
         "olt_id": "VARCHAR",
@@ -71,6 +72,20 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "download_mbps": "INTEGER",
         "upload_mbps": "INTEGER",
         "install_fee_cents": "BIGINT",
+        "charge_period": "VARCHAR",
+        "proration": "VARCHAR",
+        "billing_starts_at": "VARCHAR",
+        "min_term_months": "INTEGER",
+        "vlan_id": "INTEGER",
+        "inside_wiring": "VARCHAR",
+        "equipment_model": "VARCHAR",
+    },
+    "catalog_equipment_models": {
+        "model_id": "VARCHAR",
+        "kind": "VARCHAR",
+        "vendor": "VARCHAR",
+        "technology": "VARCHAR",
+        "max_mbps": "INTEGER",
     },
     "catalog_prices": {
         "offering_id": "VARCHAR",
@@ -91,6 +106,7 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "customer_name": "VARCHAR",
         "customer_email": "VARCHAR",
         "address_id": "VARCHAR",
+        "order_source": "VARCHAR",
     },
     "order_items": {
         "event_id": "VARCHAR",
@@ -99,6 +115,26 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "action": "VARCHAR",
         "offering_id": "VARCHAR",
         "recurring_price_cents": "BIGINT",
+    },
+    "leads": {
+        "lead_id": "VARCHAR",
+        "captured_at": "TIMESTAMP",
+        "address_id": "VARCHAR",
+        "customer_name": "VARCHAR",
+        "customer_email": "VARCHAR",
+        "offering_id": "VARCHAR",
+        "channel": "VARCHAR",
+    },
+    "gis_features": {
+        "feature_id": "VARCHAR",
+        "layer": "VARCHAR",
+        "name": "VARCHAR",
+        "geometry_type": "VARCHAR",
+        "geometry_wkt": "VARCHAR",
+        "lon": "DOUBLE",
+        "lat": "DOUBLE",
+        "source_crs": "VARCHAR",
+        "properties": "JSON",
     },
     "technicians": {
         "technician_id": "VARCHAR",
@@ -167,7 +203,11 @@ create table if not exists ops.ingested_files (
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw, quarantine and ops tables that do not exist yet."""
+    """Create the raw, quarantine and ops tables that do not exist yet.
+
+    Columns added to a raw table since a warehouse was created are added to it (at the end:
+    rows are always inserted by column name).
+    """
     for schema in ("raw", "quarantine", "ops"):
         con.execute(f"create schema if not exists {schema}")
     for table, columns in RAW_TABLES.items():
@@ -175,5 +215,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
         )
         con.execute(f"create table if not exists raw.{table} (\n    {body}\n)")
+        for name, kind in columns.items():
+            con.execute(f"alter table raw.{table} add column if not exists {name} {kind}")
     con.execute(_QUARANTINE)
     con.execute(_INGESTED_FILES)

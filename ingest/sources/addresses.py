@@ -7,6 +7,7 @@ from typing import Any
 
 from ingest.errors import RecordError
 from ingest.fields import opt_str, req_list, req_str
+from ingest.gis.normalize import address_key
 from ingest.parsed import ParsedFile, parse_records, unreadable_file
 
 __all__ = ["parse"]
@@ -35,18 +36,24 @@ def _parse_feature(feature: dict[str, Any], index: int, out: ParsedFile) -> None
     props = feature.get("properties")
     if not isinstance(props, dict):
         raise RecordError("properties", f"expected an object, got {props!r}")
+    house_number, street, unit = (
+        req_str(props, "house_number"),
+        req_str(props, "street"),
+        opt_str(props, "unit"),
+    )
     out.add(
         "addresses",
         {
             "address_id": req_str(props, "address_id"),
-            "house_number": req_str(props, "house_number"),
-            "street": req_str(props, "street"),
-            "unit": opt_str(props, "unit"),
+            "house_number": house_number,
+            "street": street,
+            "unit": unit,
             "city": req_str(props, "city"),
             "postcode": req_str(props, "postcode"),
             "region": req_str(props, "region"),
             "lat": lat,
             "lon": lon,
+            "address_key": address_key(house_number, street, unit),
         },
     )
 

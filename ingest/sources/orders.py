@@ -1,8 +1,19 @@
-"""Orders as TM Forum TMF622 notification events (create and state change)."""
+"""Orders: TM Forum TMF622 notification events, bare TMF622 resources, CRM CSV, leads.
+
+``landing/orders/*.json`` holds TMF622 notification events (``ProductOrderCreateEvent``,
+``ProductOrderStateChangeEvent``) or bare TMF622 resources, one object or an array of them:
+a ``ProductOrder`` counts as its creation, a ``CancelProductOrder`` as a state change (to
+``cancelled`` once ``done``). ``landing/orders/*.csv`` are CRM exports
+(:mod:`ingest.sales.crm`); ``landing/leads/*`` are pre-build leads (:mod:`ingest.sales.leads`).
+An order without an installation address lands (the sales team can fix it); it is rejected
+by the order checks of the models, not quarantined.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from ingest.errors import RecordError
@@ -17,9 +28,13 @@ from ingest.fields import (
     to_cents,
 )
 from ingest.parsed import ParsedFile, parse_records, unreadable_file
-from ingest.sources._json import load_json_array
+from ingest.sales.crm import parse_crm_csv
+from ingest.sales.leads import parse_leads
 
-__all__ = ["parse"]
+__all__ = ["LEADS_FOLDER", "parse", "parse_file"]
+
+LEADS_FOLDER = "leads"
+CANCEL = "CancelProductOrder"
 
 CREATE = "ProductOrderCreateEvent"
 STATE_CHANGE = "ProductOrderStateChangeEvent"
@@ -44,7 +59,10 @@ def _customer(order: Mapping[str, Any]) -> tuple[str, str | None]:
     if not isinstance(parties, list):
         raise RecordError("event.productOrder.relatedParty", f"expected a list, got {parties!r}")
     for i, party in enumerate(parties):
-        if isinstance(party, dict) and str(party.get("role", "")).lower() == "customer":
+        if isinstance(party, dict) and "customer" in (
+            str(party.get("role", "")).lower(),
+            str(party.get("@referredType", "")).lower(),
+        ):
             try:
                 return req_str(party, "id"), opt_str(party, "name")
             except RecordError as error:
@@ -55,7 +73,7 @@ def _customer(order: Mapping[str, Any]) -> tuple[str, str | None]:
 
 def _items(
     order: Mapping[str, Any], event_id: str, order_id: str
-) -> tuple[list[dict[str, Any]], str]:
+) -> tuple[list[dict[str, Any]], str | None]:
     base = "event.productOrder.productOrderItem"
     try:
         items = req_list(order, "productOrderItem", non_empty=True)
@@ -100,8 +118,6 @@ def _items(
                 "recurring_price_cents": cents,
             }
         )
-    if address_id is None:
-        raise RecordError(f"{base}.0.product.place", "no place with role 'installationAddress'")
     return rows, address_id
 
 
@@ -130,6 +146,7 @@ def _parse_event(event: dict[str, Any], index: int, out: ParsedFile) -> None:
         "customer_name": None,
         "customer_email": None,
         "address_id": None,
+        "order_source": "tmf622_event",
     }
     if event_type == CREATE:
         try:
@@ -148,12 +165,72 @@ def _parse_event(event: dict[str, Any], index: int, out: ParsedFile) -> None:
     out.add("order_events", row)
 
 
+def _as_event(record: Any, index: int) -> Any:
+    """A bare TMF622 resource as the notification event that would have carried it."""
+    if not isinstance(record, dict) or "eventType" in record or "event" in record:
+        return record
+    kind = record.get("@type")
+    if kind == CANCEL or (kind is None and "cancellationReason" in record):
+        found = record.get("productOrder")
+        order: dict[str, Any] = found if isinstance(found, dict) else {}
+        when = record.get("effectiveCancellationDate") or record.get("requestedCancellationDate")
+        done = record.get("state") in ("done", "completed")
+        return {
+            "eventId": f"{CANCEL}-{record.get('id', index)}",
+            "eventTime": when,
+            "eventType": STATE_CHANGE,
+            "event": {
+                "productOrder": {
+                    "id": order.get("id"),
+                    "state": "cancelled" if done else "assessingCancellation",
+                    "cancellationDate": record.get("effectiveCancellationDate") if done else None,
+                }
+            },
+        }
+    if kind == "ProductOrder" or "productOrderItem" in record:
+        order = {**record, "state": record.get("state") or "acknowledged"}
+        return {
+            "eventId": f"ProductOrder-{record.get('id', index)}",
+            "eventTime": record.get("orderDate"),
+            "eventType": CREATE,
+            "event": {"productOrder": order},
+            "_bare": True,
+        }
+    return record
+
+
+def _parse_any(record: dict[str, Any], index: int, out: ParsedFile) -> None:
+    bare = bool(record.pop("_bare", False))
+    staged = ParsedFile()
+    _parse_event(record, index, staged)
+    for table, rows in staged.rows.items():
+        for row in rows:
+            if table == "order_events" and bare:
+                row["order_source"] = "tmf622_order"
+            out.add(table, row)
+
+
 def parse(raw: bytes) -> ParsedFile:
-    """Parse a JSON array of TMF622 ProductOrder events; each event is one landed record."""
+    """Parse TMF622 JSON: events or bare resources, one object or an array of them."""
     try:
-        events = load_json_array(raw, "TMF622 events")
-    except RecordError as error:
-        return unreadable_file(error.reason, raw)
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return unreadable_file(f"not valid JSON: {error}", raw)
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        return unreadable_file(f"expected TMF622 events or orders, got {type(data).__name__}", raw)
+    events = [_as_event(record, i) for i, record in enumerate(data)]
     return parse_records(
-        enumerate(events), _parse_event, key_fields=("event.productOrder.id", "eventId")
+        enumerate(events), _parse_any, key_fields=("event.productOrder.id", "eventId")
     )
+
+
+def parse_file(path: Path, raw: bytes) -> ParsedFile:
+    """Parse a sales file by where it landed: leads, a CRM CSV export, or TMF622 JSON."""
+    is_csv = path.suffix.lower() == ".csv"
+    if path.parent.name == LEADS_FOLDER:
+        return parse_leads(raw, is_csv=is_csv)
+    if is_csv:
+        return parse_crm_csv(raw)
+    return parse(raw)

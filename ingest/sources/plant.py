@@ -1,4 +1,8 @@
-"""Plant (OLTs, PON ports, FDH cabinets, splitters) from KMZ or KML.
+"""Plant (OLTs, PON ports, FDH cabinets, splitters) from KMZ or KML, and generic GIS layers.
+
+``gis/plant*.kmz|kml`` follow the plant schema below. Files under ``gis/features/`` (any
+KML/KMZ, GeoJSON, CSV of points, from any GIS) are generic layers for ``raw.gis_features``
+(:mod:`ingest.gis.features`).
 
 Placemarks are told apart by the id attribute they carry (``olt_id`` alone is an OLT,
 ``pon_port_id`` a PON port, ``fdh_id`` without ``splitter_id`` an FDH cabinet,
@@ -7,10 +11,10 @@ Placemarks are told apart by the id attribute they carry (``olt_id`` alone is an
 
 from __future__ import annotations
 
-import io
 import logging
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from fastkml import kml
@@ -21,24 +25,16 @@ from pygeoif.geometry import Point
 
 from ingest.errors import RecordError
 from ingest.fields import req_date_or_none, req_int, req_str
+from ingest.gis.features import parse_feature_file
+from ingest.gis.readers import kml_bytes
 from ingest.parsed import ParsedFile, parse_records, unreadable_file
 
-__all__ = ["kml_bytes", "parse", "placemark_record"]
+__all__ = ["FEATURES_FOLDER", "kml_bytes", "parse", "parse_file", "placemark_record"]
 
 _BUILD_STATUSES = ("built", "planned")
+FEATURES_FOLDER = "features"
+"""Files under ``landing/gis/features/`` are generic GIS layers, not the plant schema."""
 logging.getLogger("fastkml").setLevel(logging.CRITICAL)
-
-
-def kml_bytes(raw: bytes) -> bytes:
-    """The KML document inside a KMZ (or the bytes themselves when already KML)."""
-    if not raw.startswith(b"PK"):
-        return raw
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        names = [n for n in archive.namelist() if n.lower().endswith(".kml")]
-        if not names:
-            raise RecordError("", "KMZ archive holds no .kml document")
-        name = "doc.kml" if "doc.kml" in names else names[0]
-        return archive.read(name)
 
 
 def _walk(container: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Placemark]]:
@@ -159,3 +155,10 @@ def parse(raw: bytes) -> ParsedFile:
         _parse_placemark,
         key_fields=("splitter_id", "fdh_id", "pon_port_id", "olt_id", "name"),
     )
+
+
+def parse_file(path: Path, raw: bytes) -> ParsedFile:
+    """Parse a landed GIS file by where it landed: a generic layer or the plant export."""
+    if path.parent.name == FEATURES_FOLDER:
+        return parse_feature_file(path, raw)
+    return parse(raw)

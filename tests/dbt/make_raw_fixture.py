@@ -29,7 +29,7 @@ LINEAGE = "_source_file VARCHAR, _record_index INTEGER, _ingested_at TIMESTAMP"
 RAW_TABLES: dict[str, str] = {
     "addresses": (
         "address_id VARCHAR, house_number VARCHAR, street VARCHAR, unit VARCHAR, city VARCHAR,"
-        " postcode VARCHAR, region VARCHAR, lat DOUBLE, lon DOUBLE"
+        " postcode VARCHAR, region VARCHAR, lat DOUBLE, lon DOUBLE, address_key VARCHAR"
     ),
     "olts": (
         "olt_id VARCHAR, name VARCHAR, vendor VARCHAR, model VARCHAR, region VARCHAR,"
@@ -49,14 +49,20 @@ RAW_TABLES: dict[str, str] = {
     ),
     "catalog_offerings": (
         "offering_id VARCHAR, kind VARCHAR, name VARCHAR, download_mbps INTEGER,"
-        " upload_mbps INTEGER, install_fee_cents BIGINT"
+        " upload_mbps INTEGER, install_fee_cents BIGINT, charge_period VARCHAR,"
+        " proration VARCHAR, billing_starts_at VARCHAR, min_term_months INTEGER,"
+        " vlan_id INTEGER, inside_wiring VARCHAR, equipment_model VARCHAR"
+    ),
+    "catalog_equipment_models": (
+        "model_id VARCHAR, kind VARCHAR, vendor VARCHAR, technology VARCHAR, max_mbps INTEGER"
     ),
     "catalog_prices": "offering_id VARCHAR, region VARCHAR, monthly_price_cents BIGINT",
     "order_events": (
         "event_id VARCHAR, event_type VARCHAR, event_time TIMESTAMP, order_id VARCHAR,"
         " state VARCHAR, order_date TIMESTAMP, requested_start_date TIMESTAMP,"
         " cancellation_date TIMESTAMP, channel VARCHAR, customer_id VARCHAR,"
-        " customer_name VARCHAR, customer_email VARCHAR, address_id VARCHAR"
+        " customer_name VARCHAR, customer_email VARCHAR, address_id VARCHAR,"
+        " order_source VARCHAR"
     ),
     "order_items": (
         "event_id VARCHAR, order_id VARCHAR, item_id VARCHAR, action VARCHAR,"
@@ -76,7 +82,46 @@ RAW_TABLES: dict[str, str] = {
         " download_mbps DOUBLE, upload_mbps DOUBLE, checklist_complete BOOLEAN,"
         " customer_signoff BOOLEAN, notes VARCHAR, offering_id_delivered VARCHAR, payload JSON"
     ),
+    "leads": (
+        "lead_id VARCHAR, captured_at TIMESTAMP, address_id VARCHAR, customer_name VARCHAR,"
+        " customer_email VARCHAR, offering_id VARCHAR, channel VARCHAR"
+    ),
+    "gis_features": (
+        "feature_id VARCHAR, layer VARCHAR, name VARCHAR, geometry_type VARCHAR,"
+        " geometry_wkt VARCHAR, lon DOUBLE, lat DOUBLE, source_crs VARCHAR, properties JSON"
+    ),
 }
+
+# Columns added by the coverage-and-sales work; rows above that stop short leave them null.
+EQUIPMENT_MODELS = [
+    ("HG8245W5", "ont", "Huawei", "gpon", 1000),
+    ("EG8145X6", "ont", "Huawei", "xgs-pon", 10000),
+]
+LEADS = [
+    # ADR-000002 is pre-build: the lead waits for the build.
+    (
+        "LEAD-000001",
+        datetime(2026, 9, 1, 9, 0),
+        "ADR-000002",
+        "Ann Lee",
+        "ann@example.net",
+        "fiber-500",
+        "web",
+    ),
+]
+GIS_FEATURES = [
+    (
+        "P1",
+        "Phases",
+        "Phase 1",
+        "POLYGON",
+        "POLYGON ((0 0, 1 0, 1 1, 0 0))",
+        0.66,
+        0.33,
+        "EPSG:4326",
+        "{}",
+    ),
+]
 
 # Splitter SPL-0001 (built); addresses near it sit a few tens of metres north or west.
 SPL1 = (44.9800, -93.2700)
@@ -425,12 +470,25 @@ def build_raw_fixture(db_path: Path | str) -> Path:
         "order_items": items,
         "technicians": _lineage("technicians/technicians.json", TECHNICIANS),
         "completions": _completion_rows(),
+        "catalog_equipment_models": [
+            (*row, CATALOG_FILE, -1, INGESTED_AT) for row in EQUIPMENT_MODELS
+        ],
+        "leads": _lineage("leads/leads.json", LEADS),
+        "gis_features": _lineage("gis/features/phases.kml", GIS_FEATURES),
     }
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema if not exists raw")
         for table, columns in RAW_TABLES.items():
             connection.execute(f"create or replace table raw.{table} ({columns}, {LINEAGE})")
-            width = len(columns.split(",")) + 3
-            placeholders = ", ".join(["?"] * width)
-            connection.executemany(f"insert into raw.{table} values ({placeholders})", rows[table])
+            names = [c.strip().split(" ")[0] for c in columns.split(",")]
+            width = len(rows[table][0]) - 3 if rows[table] else len(names)
+            given = [*names[:width], "_source_file", "_record_index", "_ingested_at"]
+            placeholders = ", ".join(["?"] * len(given))
+            connection.executemany(
+                f"insert into raw.{table} ({', '.join(given)}) values ({placeholders})",
+                rows[table],
+            )
+        connection.execute(
+            "update raw.addresses set address_key = house_number || '|' || upper(street) || '|'"
+        )
     return path

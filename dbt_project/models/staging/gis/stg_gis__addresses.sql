@@ -14,6 +14,7 @@ renamed as (
         cast(region as varchar) as region,
         cast(lat as double) as lat,
         cast(lon as double) as lon,
+        cast(address_key as varchar) as address_key,
         _source_file,
         cast(_record_index as integer) as _record_index,
         cast(_ingested_at as timestamp) as _ingested_at

@@ -18,6 +18,7 @@ renamed as (
         cast(customer_name as varchar) as customer_name,
         cast(customer_email as varchar) as customer_email,
         cast(address_id as varchar) as address_id,
+        coalesce(cast(order_source as varchar), 'tmf622_event') as order_source,
         _source_file,
         cast(_record_index as integer) as _record_index,
         cast(_ingested_at as timestamp) as _ingested_at

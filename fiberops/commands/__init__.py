@@ -1,0 +1,1 @@
+"""Subcommands of the ``fiberops`` CLI, one module each; registered in ``fiberops.cli``."""

@@ -1,0 +1,1 @@
+"""GIS reading: KML/KMZ, GeoJSON and CSV features, CRS reprojection, address normalisation."""
