@@ -3,8 +3,10 @@
 Each order that is not cancelled gets an install visit on its requested start date by a
 technician of its region. The visit yields a version-1 submission; some carry a defect
 that fails one of the contract's rules, and most of those are corrected by a version 2
-(same visit, defect fixed) one to five days later. Some submissions reach the operator
-late because the tablet was offline.
+(same visit, defect fixed) one to five days later. Submissions leave the tablet after the
+technician departs; some reach the operator late because the tablet was offline. A few sound
+installs measure a marginal receive power (inside the class B+ window but below the warning
+level), drawn from a stream of their own so the other draws stay as they were.
 """
 
 from __future__ import annotations
@@ -28,7 +30,14 @@ from simulator.rules import REQUIRED_PHOTOS
 from simulator.technicians import Technician
 from simulator.timefmt import iso
 
-__all__ = ["DEFECT_RATES", "Submission", "Visit", "generate_submissions", "schedule_visits"]
+__all__ = [
+    "DEFECT_RATES",
+    "MARGINAL_RX_RATE",
+    "Submission",
+    "Visit",
+    "generate_submissions",
+    "schedule_visits",
+]
 
 DEFECT_RATES = {
     "missing_photos": 0.05,
@@ -36,6 +45,9 @@ DEFECT_RATES = {
     "low_rx_power": 0.03,
     "wrong_serial": 0.02,
 }
+MARGINAL_RX_RATE = 0.03
+"""Share of first submissions without an rx defect whose power lands in the warning band."""
+MARGINAL_RX_DBM = (-26.9, -25.1)
 CORRECTION_RATE = 0.60
 LATE_RATE = 0.05
 UPGRADE_RATE = 0.06
@@ -311,6 +323,7 @@ def generate_submissions(
         fall after the window (such submissions are never landed).
     """
     rng = config.rng("submissions")
+    marginal = config.rng("submissions-marginal-rx")
     olt_of_port = {p.pon_port_id: p.olt_id for p in plant.pon_ports}
     prefix_of_olt = {o.olt_id: o.serial_prefix for o in plant.olts}
     submissions: list[Submission] = []
@@ -320,7 +333,10 @@ def generate_submissions(
             raise SimulatorError(f"{visit.order.order_id} was sold at an unserved address")
         prefix = prefix_of_olt[olt_of_port[splitter.pon_port_id]]
         payload, defects, delay = _first_version(rng, visit, prefix)
-        submitted_at = visit.completed_at + delay
+        if "low_rx_power" not in defects and marginal.random() < MARGINAL_RX_RATE:
+            rx = round(marginal.uniform(*MARGINAL_RX_DBM), 1)
+            payload["optical"] = {**payload["optical"], "ont_rx_power_dbm": rx}
+        submitted_at = visit.departed_at + delay
         submissions.append(Submission(visit.order, 1, submitted_at, defects, payload))
         if defects and rng.random() < CORRECTION_RATE:
             fixed = _corrected(rng, payload, defects, visit, prefix)

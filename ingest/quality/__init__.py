@@ -1,0 +1,19 @@
+"""Table-level quality gates: Great Expectations suites run on frames read from the marts."""
+
+from ingest.quality.gates import (
+    COMPLETIONS_COLUMNS,
+    GATES,
+    Gate,
+    GateResult,
+    QualityGateError,
+    run_gate,
+)
+
+__all__ = [
+    "COMPLETIONS_COLUMNS",
+    "GATES",
+    "Gate",
+    "GateResult",
+    "QualityGateError",
+    "run_gate",
+]
