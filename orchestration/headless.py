@@ -48,8 +48,19 @@ def _instance(home: Path) -> dg.DagsterInstance:
 
 
 def run_once(home: Path, on_progress: Callable[[str], None] | None = None) -> RunOnceResult:
-    """Materialise every asset for the operator at ``home`` and run what sensors request."""
+    """Materialise every asset for the operator at ``home`` and run what sensors request.
+
+    A simulated operator's OLTs answer SNMP on loopback for the length of the run, so the
+    telemetry poll reads a real network.
+    """
+    from simulator.network import simulated_olts
+
     os.environ["FIBEROPS_HOME"] = str(home)
+    with simulated_olts(home):
+        return _run_once(home, on_progress)
+
+
+def _run_once(home: Path, on_progress: Callable[[str], None] | None) -> RunOnceResult:
     note = on_progress or (lambda _message: None)
     from orchestration.definitions import defs
 

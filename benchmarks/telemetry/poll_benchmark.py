@@ -1,0 +1,186 @@
+"""Poll 20 simulated OLTs x 512 ONTs: ONTs per second, our poller beside ``snmpbulkwalk``.
+
+The simulated OLTs run in a child process (one pysnmp agent per OLT, one UDP port each), so
+the pollers measured here never share the agents' interpreter. In the same run, on the same
+agents and the same tables (ifTable, ifXTable and the Huawei ONT columns), with the same
+GETBULK max-repetitions:
+
+- ``fiberops``: ``ingest.telemetry.poll_inventory``, SNMPv2c and SNMPv3 authPriv, at most
+  ``--concurrency`` OLTs at once and one request in flight per OLT;
+- ``snmpbulkwalk``: net-snmp (Debian's ``snmp`` package), v2c, one process per OLT and
+  subtree, run one OLT at a time, then ``--concurrency`` OLTs at a time (one walk per OLT).
+
+Usage::
+
+    .venv/bin/python benchmarks/telemetry/poll_benchmark.py [--olts 20] [--onts 512]
+
+Prints a table and writes ``benchmarks/telemetry/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from ingest.telemetry import poll_inventory  # noqa: E402
+from ingest.telemetry.inventory import Inventory, OltTarget  # noqa: E402
+from simulator.network import AgentCredentials, AgentFleet, synthetic_network  # noqa: E402
+
+__all__ = ["main"]
+
+AT = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+SUBTREES = ("1.3.6.1.2.1.2.2.1", "1.3.6.1.2.1.31.1.1.1", "1.3.6.1.4.1.2011.6.128.1.1.2")
+CREDENTIALS = AgentCredentials(
+    community="bench-community",
+    v3_user="bench",
+    v3_auth_key="bench-auth-1",
+    v3_priv_key="bench-priv-1",
+)
+ENV = {
+    "FIBEROPS_SNMP_COMMUNITY": CREDENTIALS.community,
+    "FIBEROPS_SNMP_AUTH_KEY": CREDENTIALS.v3_auth_key,
+    "FIBEROPS_SNMP_PRIV_KEY": CREDENTIALS.v3_priv_key,
+}
+
+
+def _serve(olts: int, onts: int, ready: Any, stop: Any) -> None:
+    with AgentFleet(synthetic_network(olts, onts), CREDENTIALS) as fleet:
+        fleet.set_time(AT)
+        ready.send(fleet.endpoints)
+        stop.wait()
+
+
+def _inventory(
+    endpoints: dict[str, tuple[str, int]], version: str, repetitions: int, concurrency: int
+) -> Inventory:
+    return Inventory(
+        olts=tuple(
+            OltTarget(
+                olt_id=olt_id,
+                host=host,
+                port=port,
+                version=version,  # type: ignore[arg-type]
+                v3_user="bench" if version == "v3" else None,
+                timeout_s=5.0,
+                retries=1,
+                max_repetitions=repetitions,
+            )
+            for olt_id, (host, port) in sorted(endpoints.items())
+        ),
+        max_concurrent_olts=concurrency,
+    )
+
+
+def _walk_olt(host: str, port: int, repetitions: int) -> int:
+    lines = 0
+    for subtree in SUBTREES:
+        out = subprocess.run(
+            [
+                "snmpbulkwalk",
+                "-v2c",
+                "-c",
+                CREDENTIALS.community,
+                "-On",
+                "-Oq",
+                f"-Cr{repetitions}",
+                "-t",
+                "5",
+                "-r",
+                "1",
+                f"{host}:{port}",
+                subtree,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        lines += out.count("\n")
+    return lines
+
+
+def _snmpbulkwalk(
+    endpoints: dict[str, tuple[str, int]], repetitions: int, workers: int
+) -> tuple[float, int]:
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        lines = sum(pool.map(lambda e: _walk_olt(e[0], e[1], repetitions), endpoints.values()))
+    return time.perf_counter() - started, lines
+
+
+def main() -> None:
+    """Run the benchmark and print ONTs per second for each poller."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--olts", type=int, default=20)
+    parser.add_argument("--onts", type=int, default=512)
+    parser.add_argument("--repetitions", type=int, default=25)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results.json"))
+    args = parser.parse_args()
+    if shutil.which("snmpbulkwalk") is None:
+        sys.exit("snmpbulkwalk not found: apt-get install -y snmp")
+    onts = args.olts * args.onts
+    receive, send = multiprocessing.Pipe(duplex=False)
+    stop = multiprocessing.Event()
+    agents = multiprocessing.Process(target=_serve, args=(args.olts, args.onts, send, stop))
+    agents.start()
+    results: list[dict[str, Any]] = []
+    try:
+        endpoints: dict[str, tuple[str, int]] = receive.recv()
+        poll_inventory(_inventory(endpoints, "v2c", args.repetitions, args.concurrency), ENV)
+        for version in ("v2c", "v3"):
+            inventory = _inventory(endpoints, version, args.repetitions, args.concurrency)
+            started = time.perf_counter()
+            result = poll_inventory(inventory, ENV)
+            seconds = time.perf_counter() - started
+            assert len(result.ont_status) == onts, len(result.ont_status)
+            results.append(
+                {
+                    "poller": f"fiberops {version}",
+                    "olts_at_once": args.concurrency,
+                    "seconds": seconds,
+                    "onts": len(result.ont_status),
+                }
+            )
+        for workers in (1, args.concurrency):
+            seconds, lines = _snmpbulkwalk(endpoints, args.repetitions, workers)
+            results.append(
+                {
+                    "poller": "snmpbulkwalk v2c",
+                    "olts_at_once": workers,
+                    "seconds": seconds,
+                    "onts": onts,
+                    "varbinds": lines,
+                }
+            )
+    finally:
+        stop.set()
+        agents.join(30)
+    print(
+        f"{args.olts} OLTs x {args.onts} ONTs, max-repetitions {args.repetitions}, "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(f"{'poller':<20}{'OLTs at once':>14}{'seconds':>10}{'ONTs/s':>10}")
+    for row in results:
+        row["onts_per_second"] = round(row["onts"] / row["seconds"], 1)
+        print(
+            f"{row['poller']:<20}{row['olts_at_once']:>14}{row['seconds']:>10.2f}"
+            f"{row['onts_per_second']:>10.1f}"
+        )
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

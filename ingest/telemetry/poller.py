@@ -1,0 +1,266 @@
+"""Poll OLTs once: bounded concurrency across OLTs, one request in flight per OLT.
+
+``poll_inventory`` polls every OLT of an inventory; at most ``max_concurrent_olts`` are
+polled at once (an ``asyncio.Semaphore``) and, within an OLT, requests go one after another,
+because real OLTs fall over under aggressive optical polling. An OLT that does not answer
+within its timeout and retries yields one ``unreachable`` event row and no status rows, so
+its ONTs become stale downstream, never "down".
+
+Rows are dicts keyed by the raw table columns (``ingest.telemetry.store``), lineage
+``_source_file`` (``snmp://host:port``) and ``_record_index`` included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pysnmp.hlapi.v3arch.asyncio import (
+    CommunityData,
+    SnmpEngine,
+    UdpTransportTarget,
+    UsmUserData,
+    usmAesCfb128Protocol,
+    usmAesCfb256Protocol,
+    usmDESPrivProtocol,
+    usmHMAC192SHA256AuthProtocol,
+    usmHMAC384SHA512AuthProtocol,
+    usmHMACMD5AuthProtocol,
+    usmHMACSHAAuthProtocol,
+)
+
+from ingest.telemetry import oids
+from ingest.telemetry.errors import CredentialError, SnmpError, SnmpTimeout
+from ingest.telemetry.inventory import Credentials, Inventory, OltTarget
+from ingest.telemetry.snmp import Session
+from ingest.telemetry.vendors import profile
+
+__all__ = ["PollResult", "poll_inventory", "poll_inventory_async", "poll_olt"]
+
+Row = dict[str, Any]
+Clock = Callable[[], dt.datetime]
+
+_IF_COLUMNS = {
+    "if_descr": oids.IF_DESCR,
+    "if_type": oids.IF_TYPE,
+    "oper_status": oids.IF_OPER_STATUS,
+    "if_name": oids.IF_NAME,
+    "hc_in_octets": oids.IF_HC_IN_OCTETS,
+    "hc_out_octets": oids.IF_HC_OUT_OCTETS,
+}
+_OPER_STATUS = {
+    1: "up",
+    2: "down",
+    3: "testing",
+    5: "dormant",
+    6: "notPresent",
+    7: "lowerLayerDown",
+}
+
+_AUTH = {
+    "sha": usmHMACSHAAuthProtocol,
+    "sha256": usmHMAC192SHA256AuthProtocol,
+    "sha512": usmHMAC384SHA512AuthProtocol,
+    "md5": usmHMACMD5AuthProtocol,
+}
+_PRIV = {
+    "aes128": usmAesCfb128Protocol,
+    "aes256": usmAesCfb256Protocol,
+    "des": usmDESPrivProtocol,
+}
+
+
+@dataclass
+class PollResult:
+    """Rows read by one poll, by raw table, plus the poll's id."""
+
+    poll_id: str
+    ont_status: list[Row] = field(default_factory=list)
+    interface_counters: list[Row] = field(default_factory=list)
+    pon_port_optics: list[Row] = field(default_factory=list)
+    olt_poll_events: list[Row] = field(default_factory=list)
+
+    def tables(self) -> dict[str, list[Row]]:
+        """Rows by raw table name."""
+        return {
+            "ont_status": self.ont_status,
+            "interface_counters": self.interface_counters,
+            "pon_port_optics": self.pon_port_optics,
+            "olt_poll_events": self.olt_poll_events,
+        }
+
+    def extend(self, other: PollResult) -> None:
+        """Add the rows of ``other``."""
+        for name, rows in other.tables().items():
+            self.tables()[name].extend(rows)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _auth(credentials: Credentials) -> CommunityData | UsmUserData:
+    if credentials.version == "v2c":
+        return CommunityData(credentials.community or "", mpModel=1)
+    return UsmUserData(
+        credentials.v3_user or "",
+        credentials.v3_auth_key,
+        credentials.v3_priv_key,
+        authProtocol=_AUTH[credentials.v3_auth_protocol],
+        privProtocol=_PRIV[credentials.v3_priv_protocol],
+    )
+
+
+def _int(value: Any) -> int | None:
+    """An integer value, None when absent or not a number (some agents serve junk octets)."""
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else bytes(value).decode("utf-8", "replace")
+
+
+async def _read(session: Session, target: OltTarget) -> tuple[int | None, dict[str, list[Row]]]:
+    vendor = profile(target.vendor)
+    uptime = await session.get(oids.SYS_UPTIME)
+    walked = await session.walk(list(_IF_COLUMNS.values()))
+    columns = {name: walked[oid] for name, oid in _IF_COLUMNS.items()}
+    interfaces = []
+    for if_index in sorted({i for c in columns.values() for i in c}):
+        if len(if_index) != 1:
+            continue
+        value = {name: column.get(if_index) for name, column in columns.items()}
+        status = _int(value["oper_status"])
+        interfaces.append(
+            {
+                "if_index": if_index[0],
+                "if_name": _text(value["if_name"]),
+                "if_descr": _text(value["if_descr"]),
+                "if_type": _int(value["if_type"]),
+                "oper_status": _OPER_STATUS.get(status, "unknown") if status else None,
+                "hc_in_octets": _int(value["hc_in_octets"]),
+                "hc_out_octets": _int(value["hc_out_octets"]),
+            }
+        )
+    onts: list[Row] = []
+    if vendor.ont_columns:
+        walked = await session.walk(list(vendor.ont_columns.values()))
+        onts = vendor.decode_onts({n: walked[o] for n, o in vendor.ont_columns.items()})
+    optics: list[Row] = []
+    if vendor.optics_columns:
+        walked = await session.walk(list(vendor.optics_columns.values()))
+        optics = vendor.decode_optics({n: walked[o] for n, o in vendor.optics_columns.items()})
+    tables = {"ont_status": onts, "interface_counters": interfaces, "pon_port_optics": optics}
+    return _int(uptime), tables
+
+
+async def poll_olt(
+    engine: SnmpEngine,
+    target: OltTarget,
+    poll_id: str,
+    environ: Mapping[str, str] | None = None,
+    clock: Clock = _utc_now,
+) -> PollResult:
+    """Poll one OLT: sysUpTime, ifTable/ifXTable, its vendor's ONT and PON optics tables.
+
+    Never raises for an agent that fails: the result then holds one event row
+    (``unreachable`` on timeout, ``error`` otherwise) and nothing else.
+    """
+    result = PollResult(poll_id)
+    polled_at = clock().astimezone(dt.UTC).replace(tzinfo=None)
+    started = time.perf_counter()
+    base = {"poll_id": poll_id, "polled_at": polled_at, "olt_id": target.olt_id}
+    event: Row = {**base, "event": "polled", "detail": None, "agent_uptime_s": None}
+    session: Session | None = None
+    try:
+        credentials = target.credentials(environ)
+        transport = await UdpTransportTarget.create(
+            (target.host, target.port), timeout=target.timeout_s, retries=target.retries
+        )
+        session = Session(
+            engine, _auth(credentials), transport, target.max_repetitions, target.max_varbinds
+        )
+        uptime, tables = await _read(session, target)
+    except SnmpTimeout as error:
+        event.update(event="unreachable", detail=str(error))
+    except (SnmpError, CredentialError) as error:
+        event.update(event="error", detail=str(error))
+    except (TypeError, ValueError) as error:
+        event.update(event="error", detail=f"could not decode the answer: {error}")
+    else:
+        event["agent_uptime_s"] = None if uptime is None else uptime / 100
+        for name, rows in tables.items():
+            target_rows = result.tables()[name]
+            for row in rows:
+                target_rows.append({**base, **row, "_source_file": target.source})
+    counts = {name: len(rows) for name, rows in result.tables().items()}
+    event.update(
+        ont_rows=counts["ont_status"],
+        interface_rows=counts["interface_counters"],
+        requests=session.requests if session else 0,
+        duration_ms=round((time.perf_counter() - started) * 1000),
+        _source_file=target.source,
+    )
+    result.olt_poll_events.append(event)
+    for rows in result.tables().values():
+        for index, row in enumerate(rows):
+            row["_record_index"] = index
+    return result
+
+
+async def poll_inventory_async(
+    inventory: Inventory,
+    environ: Mapping[str, str] | None = None,
+    clock: Clock = _utc_now,
+    poll_id: str | None = None,
+    max_concurrent_olts: int | None = None,
+) -> PollResult:
+    """Poll every OLT of ``inventory`` once (see ``poll_inventory``)."""
+    poll_id = poll_id or uuid.uuid4().hex
+    limit = asyncio.Semaphore(max_concurrent_olts or inventory.max_concurrent_olts)
+    engine = SnmpEngine()
+
+    async def one(target: OltTarget) -> PollResult:
+        async with limit:
+            return await poll_olt(engine, target, poll_id, environ, clock)
+
+    try:
+        results = await asyncio.gather(*(one(t) for t in inventory.olts))
+    finally:
+        engine.close_dispatcher()
+    merged = PollResult(poll_id)
+    for result in results:
+        merged.extend(result)
+    return merged
+
+
+def poll_inventory(
+    inventory: Inventory,
+    environ: Mapping[str, str] | None = None,
+    clock: Clock = _utc_now,
+    poll_id: str | None = None,
+    max_concurrent_olts: int | None = None,
+) -> PollResult:
+    """Poll every OLT of ``inventory`` once, from synchronous code.
+
+    Args:
+        inventory: The OLTs and the concurrency bound.
+        environ: Where credentials are read (default ``os.environ``).
+        clock: Gives ``polled_at`` (UTC); the wall clock by default.
+        poll_id: Id shared by every row of this poll (a new UUID by default).
+        max_concurrent_olts: Overrides the inventory's bound.
+
+    Returns:
+        The rows of every table; one ``olt_poll_events`` row per OLT.
+    """
+    return asyncio.run(
+        poll_inventory_async(inventory, environ, clock, poll_id, max_concurrent_olts)
+    )

@@ -1,0 +1,278 @@
+"""Simulated OLTs as real SNMP agents (pysnmp 7, asyncio), one UDP port each on loopback.
+
+Each agent answers GET, GETNEXT and GETBULK over SNMPv2c (a community) and SNMPv3 (a USM
+user with HMAC-SHA authentication and AES-128 privacy), from a ``MibView`` of its OLT at the
+fleet's current simulated time (or the wall clock when none is set). A stopped agent closes
+its socket, so requests to it time out as they do for an OLT that fell off the network.
+
+``AgentFleet`` runs every agent on one event loop in a background thread::
+
+    with AgentFleet(network, credentials) as fleet:
+        fleet.set_time(at)          # what the OLTs report, and which agents answer
+        fleet.endpoints             # {olt_id: (host, port)}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import socket
+import threading
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, TypeVar
+
+from pysnmp.carrier.asyncio.dgram import udp
+from pysnmp.entity import config, engine
+from pysnmp.entity.rfc3413 import cmdrsp, context
+from pysnmp.proto import rfc1902, rfc1905
+from pysnmp.smi import instrum
+
+from simulator.network.mib import MibView, olt_view
+from simulator.network.model import Network, OltNode
+
+__all__ = ["AgentCredentials", "AgentFleet", "free_udp_port"]
+
+T = TypeVar("T")
+MAX_BULK_VARBINDS = 256
+"""Most var-binds one GETBULK response carries (pysnmp's default is 64)."""
+WALL_CLOCK_CACHE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class AgentCredentials:
+    """What a poller must present. Pass secrets in from the environment, never from code.
+
+    Attributes:
+        community: SNMPv2c community.
+        v3_user: SNMPv3 USM user name (HMAC-SHA-96 authentication, AES-128 privacy).
+        v3_auth_key: Authentication passphrase (at least 8 characters).
+        v3_priv_key: Privacy passphrase (at least 8 characters).
+    """
+
+    community: str
+    v3_user: str
+    v3_auth_key: str
+    v3_priv_key: str
+
+
+def free_udp_port(host: str = "127.0.0.1") -> int:
+    """A UDP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+class _ViewInstrumentation(instrum.AbstractMibInstrumController):
+    """Answers reads from the current ``MibView`` of one OLT (read-only, whole tree)."""
+
+    def __init__(self, view: Callable[[], MibView]) -> None:
+        self._view = view
+
+    def read_variables(self, *var_binds: Any, **_context: Any) -> list[tuple[Any, Any]]:
+        view = self._view()
+        out = []
+        for name, _ in var_binds:
+            value = view.get(tuple(name))
+            out.append((name, rfc1905.noSuchInstance if value is None else value))
+        return out
+
+    def read_next_variables(self, *var_binds: Any, **_context: Any) -> list[tuple[Any, Any]]:
+        view = self._view()
+        out: list[tuple[Any, Any]] = []
+        for name, _ in var_binds:
+            found = view.next(tuple(name))
+            if found is None:
+                out.append((name, rfc1905.endOfMibView))
+            else:
+                out.append((rfc1902.ObjectName(found[0]), found[1]))
+        return out
+
+
+class _BulkResponder(cmdrsp.BulkCommandResponder):
+    max_varbinds = MAX_BULK_VARBINDS
+
+
+class _OltAgent:
+    """One OLT's SNMP engine, bound to ``host:port`` while running."""
+
+    def __init__(
+        self,
+        fleet: AgentFleet,
+        olt: OltNode,
+        host: str,
+        port: int,
+        credentials: AgentCredentials,
+    ) -> None:
+        self.olt = olt
+        self.host, self.port = host, port
+        self._fleet = fleet
+        self._cache: tuple[object, MibView] | None = None
+        # pysnmp gives each engine its own engine ID; an explicit one would be persisted in
+        # the temp folder (and its file left open).
+        self.engine = engine.SnmpEngine()
+        config.add_v1_system(self.engine, "fiberops-area", credentials.community)
+        config.add_vacm_user(self.engine, 2, "fiberops-area", "noAuthNoPriv", (1, 3, 6))
+        config.add_v3_user(
+            self.engine,
+            credentials.v3_user,
+            config.USM_AUTH_HMAC96_SHA,
+            credentials.v3_auth_key,
+            config.USM_PRIV_CFB128_AES,
+            credentials.v3_priv_key,
+        )
+        config.add_vacm_user(self.engine, 3, credentials.v3_user, "authPriv", (1, 3, 6))
+        snmp_context = context.SnmpContext(self.engine)
+        snmp_context.unregister_context_name(b"")
+        snmp_context.register_context_name(b"", _ViewInstrumentation(self.view))
+        cmdrsp.GetCommandResponder(self.engine, snmp_context)
+        cmdrsp.NextCommandResponder(self.engine, snmp_context)
+        _BulkResponder(self.engine, snmp_context)
+        self.running = False
+
+    def view(self) -> MibView:
+        at, key = self._fleet.clock_key()
+        if self._cache is None or self._cache[0] != key:
+            self._cache = (key, olt_view(self._fleet.network, self.olt, at))
+        return self._cache[1]
+
+    async def start(self) -> None:
+        if self.running:
+            return
+        transport = udp.UdpAsyncioTransport().open_server_mode((self.host, self.port))
+        config.add_transport(self.engine, udp.DOMAIN_NAME, transport)
+        await asyncio.sleep(0)
+        self.running = True
+
+    async def stop(self) -> None:
+        if not self.running:
+            return
+        transport = config.get_transport(self.engine, udp.DOMAIN_NAME)
+        config.delete_transport(self.engine, udp.DOMAIN_NAME)
+        if transport is not None:
+            transport.close_transport()
+        await asyncio.sleep(0)
+        self.running = False
+
+
+class AgentFleet:
+    """Every OLT of a network as an SNMP agent on its own UDP port, in a background thread.
+
+    Args:
+        network: The simulated network the agents report.
+        credentials: Community and SNMPv3 user every agent accepts.
+        host: Address to bind (loopback by default).
+        ports: Port per OLT id; free ports are picked for the others.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        credentials: AgentCredentials,
+        host: str = "127.0.0.1",
+        ports: dict[str, int] | None = None,
+    ) -> None:
+        self.network = network
+        self.credentials = credentials
+        self.host = host
+        self._ports = dict(ports or {})
+        self._time: dt.datetime | None = None
+        self._manual_stops: set[str] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._agents: dict[str, _OltAgent] = {}
+
+    @property
+    def endpoints(self) -> dict[str, tuple[str, int]]:
+        """``(host, port)`` of every OLT's agent, by OLT id."""
+        return {olt_id: (a.host, a.port) for olt_id, a in self._agents.items()}
+
+    def clock_key(self) -> tuple[dt.datetime, object]:
+        """The instant the agents report, and a key that changes when their view must."""
+        if self._time is not None:
+            return self._time, self._time
+        now = dt.datetime.now(dt.UTC)
+        return now, int(now.timestamp() // WALL_CLOCK_CACHE_SECONDS)
+
+    def now(self) -> dt.datetime:
+        """The instant the agents report (simulated time if set, else the wall clock)."""
+        return self.clock_key()[0]
+
+    def _call(self, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        if self._loop is None:
+            raise RuntimeError("the agent fleet is not started")
+        return asyncio.run_coroutine_threadsafe(make(), self._loop).result(timeout=60)
+
+    def start(self) -> AgentFleet:
+        """Start the event loop thread and every agent whose OLT is not stopped."""
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            loop.call_soon(ready.set)
+            loop.run_forever()
+
+        self._loop = loop
+        self._thread = threading.Thread(target=run, name="fiberops-olt-agents", daemon=True)
+        self._thread.start()
+        ready.wait(10)
+
+        async def build() -> None:
+            for olt_id, olt in sorted(self.network.olts.items()):
+                port = self._ports.get(olt_id) or free_udp_port(self.host)
+                self._agents[olt_id] = _OltAgent(self, olt, self.host, port, self.credentials)
+            await self._sync()
+
+        self._call(build)
+        return self
+
+    async def _sync(self) -> None:
+        at = self.now()
+        for olt_id, agent in self._agents.items():
+            up = olt_id not in self._manual_stops and self.network.agent_up(olt_id, at)
+            await (agent.start() if up else agent.stop())
+
+    def set_time(self, at: dt.datetime | None) -> None:
+        """Report the network as of ``at`` (None: the wall clock); apply scheduled stops."""
+        self._time = at
+        self._call(self._sync)
+
+    def stop_agent(self, olt_id: str) -> None:
+        """Stop one OLT's agent (it no longer answers) until ``start_agent``."""
+        self._manual_stops.add(olt_id)
+        self._call(self._sync)
+
+    def start_agent(self, olt_id: str) -> None:
+        """Start again an agent stopped by ``stop_agent``."""
+        self._manual_stops.discard(olt_id)
+        self._call(self._sync)
+
+    def close(self) -> None:
+        """Stop every agent and the event loop."""
+        if self._loop is None:
+            return
+
+        async def shutdown() -> None:
+            for agent in self._agents.values():
+                await agent.stop()
+                agent.engine.close_dispatcher()
+
+        self._call(shutdown)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(10)
+        self._loop.close()
+        self._loop = None
+
+    def __enter__(self) -> AgentFleet:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

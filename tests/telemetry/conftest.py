@@ -1,0 +1,119 @@
+"""Fixtures: simulated OLTs on loopback (real SNMP over UDP) and a polled simulated operator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import ingest
+from fiberops import settings, warehouse
+from ingest.telemetry import poll_inventory, write_poll
+from simulator import SimulationConfig, simulate
+from simulator.network import (
+    AgentCredentials,
+    AgentFleet,
+    Network,
+    default_scenario,
+    fleet_inventory,
+    network_from_operator,
+    synthetic_network,
+    write_network_truth,
+)
+
+SNMP_ENV = {
+    "FIBEROPS_SNMP_COMMUNITY": "test-community-1",
+    "FIBEROPS_SNMP_AUTH_KEY": "test-auth-key-123",
+    "FIBEROPS_SNMP_PRIV_KEY": "test-priv-key-456",
+}
+CREDENTIALS = AgentCredentials(
+    community=SNMP_ENV["FIBEROPS_SNMP_COMMUNITY"],
+    v3_user="fiberops",
+    v3_auth_key=SNMP_ENV["FIBEROPS_SNMP_AUTH_KEY"],
+    v3_priv_key=SNMP_ENV["FIBEROPS_SNMP_PRIV_KEY"],
+)
+AT = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+EVENT_START = dt.datetime(2026, 9, 30, 12, 0, tzinfo=dt.UTC)
+PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+
+@pytest.fixture(scope="module")
+def small_fleet() -> Iterator[AgentFleet]:
+    """Two synthetic OLTs x 64 ONTs served on free loopback ports, frozen at ``AT``."""
+    with AgentFleet(synthetic_network(2, 64), CREDENTIALS) as fleet:
+        fleet.set_time(AT)
+        yield fleet
+
+
+def _dbt(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    executable = Path(sys.executable).with_name("dbt")
+    return subprocess.run(
+        [
+            str(executable) if executable.exists() else (shutil.which("dbt") or "dbt"),
+            *args,
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(home / "dbt_target"),
+            "--log-path",
+            str(home / "dbt_logs"),
+        ],
+        env={**os.environ, "FIBEROPS_HOME": str(home), "DO_NOT_TRACK": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def poll_times() -> list[dt.datetime]:
+    """A day of polls before the injected events, two during them, one after."""
+    return [
+        EVENT_START - dt.timedelta(hours=24),
+        EVENT_START - dt.timedelta(hours=12),
+        EVENT_START - dt.timedelta(minutes=5),
+        EVENT_START + dt.timedelta(minutes=5),
+        EVENT_START + dt.timedelta(minutes=60),
+        EVENT_START + dt.timedelta(minutes=150),
+    ]
+
+
+@pytest.fixture(scope="module")
+def polled_operator(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Network, str]:
+    """A simulated operator with injected events, polled over SNMPv3, with its marts built.
+
+    Two OLTs; a splitter cut and a PON port failure on one, an agent stop on the other, two
+    degrading ONTs. Polled at ``poll_times()``; then a last poll with the second OLT's agent
+    stopped by hand (its ONTs must become stale). Returns the home, the network and the id
+    of the OLT left unreachable.
+    """
+    home = tmp_path_factory.mktemp("telemetry") / "operator"
+    simulate(SimulationConfig(passings=4000, days=30, seed=7), home)
+    network = network_from_operator(home)
+    network.scenario = default_scenario(network, EVENT_START)
+    write_network_truth(settings.truth_dir(home), network)
+    [stopped] = [s.olt_id for s in network.scenario.agent_stops]
+    with warehouse.connect(settings.warehouse_path(home)) as con:
+        for source in ingest.SOURCES:
+            ingest.ingest_source(con, settings.landing_dir(home), source)
+        with AgentFleet(network, CREDENTIALS) as fleet:
+            inventory = fleet_inventory(fleet, "v3", timeout_s=0.3, retries=0)
+            for at in poll_times():
+                fleet.set_time(at)
+                write_poll(con, poll_inventory(inventory, environ=SNMP_ENV, clock=fleet.now))
+            fleet.set_time(poll_times()[-1] + dt.timedelta(minutes=10))
+            fleet.stop_agent(stopped)
+            write_poll(con, poll_inventory(inventory, environ=SNMP_ENV, clock=fleet.now))
+    built = _dbt(
+        home, "build", "--select", "+path:models/marts/network", "--indirect-selection", "cautious"
+    )
+    assert built.returncode == 0, built.stdout[-6000:] + built.stderr
+    return home, network, stopped

@@ -1,0 +1,104 @@
+"""Injected network events, polled over SNMP, become the right incidents, tickets and statuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from conftest import poll_times
+
+from fiberops import settings
+from simulator.network import Network
+
+
+def _query(home: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(settings.warehouse_path(home)), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def _truth(home: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(settings.truth_dir(home) / f"{name}.csv", dtype=str)
+
+
+def test_each_fibre_cut_is_exactly_one_incident_with_the_right_onts(
+    polled_operator: tuple[Path, Network, str],
+) -> None:
+    home, _network, _stopped = polled_operator
+    truth = _truth(home, "incidents")
+    incidents = _query(home, "select * from marts.incidents")
+    assert len(truth) == 2
+    assert sorted(zip(incidents["scope"], incidents["scope_id"], strict=True)) == sorted(
+        zip(truth["scope"], truth["scope_id"], strict=True)
+    )
+    assert set(incidents["status"]) == {"resolved"}
+    subscribers = _query(
+        home,
+        "select i.scope, i.scope_id, s.ont_serial, s.address_id from marts.incident_subscribers s"
+        " join marts.incidents i using (incident_id)",
+    )
+    expected = _truth(home, "incident_onts")
+    key = ["scope", "scope_id", "ont_serial", "address_id"]
+    assert sorted(map(tuple, subscribers[key].values)) == sorted(map(tuple, expected[key].values))
+    counts = dict(zip(incidents["scope_id"], incidents["affected_subscribers"], strict=True))
+    assert counts == {
+        s: int(n) for s, n in zip(truth["scope_id"], truth["affected_onts"], strict=True)
+    }
+
+
+def test_an_unreachable_olt_is_stale_never_an_outage(
+    polled_operator: tuple[Path, Network, str],
+) -> None:
+    home, network, stopped = polled_operator
+    incidents = _query(home, "select * from marts.incidents")
+    assert stopped not in set(incidents["olt_id"])
+    latest = _query(
+        home, "select olt_id, status, count(*) as n from marts.ont_status_latest group by all"
+    )
+    by_olt: dict[str, dict[str, Any]] = {}
+    for row in latest.itertuples():
+        by_olt.setdefault(row.olt_id, {})[row.status] = row.n
+    assert set(by_olt[stopped]) == {"stale"}
+    assert by_olt[stopped]["stale"] == len(
+        [o for o in network.olts[stopped].onts if o.registered_at <= poll_times()[-1]]
+    )
+    others = {status for olt, statuses in by_olt.items() if olt != stopped for status in statuses}
+    assert others == {"online"}
+    events = _query(home, "select event, count(*) as n from raw.olt_poll_events group by 1")
+    assert dict(zip(events["event"], events["n"], strict=True))["unreachable"] == 3
+
+
+def test_degradations_become_tickets_and_nothing_else_does(
+    polled_operator: tuple[Path, Network, str],
+) -> None:
+    home, _network, _stopped = polled_operator
+    truth = _truth(home, "proactive_tickets")
+    tickets = _query(home, "select ont_serial, address_id, reason from marts.proactive_tickets")
+    key = ["ont_serial", "address_id", "reason"]
+    assert sorted(map(tuple, tickets[key].values)) == sorted(map(tuple, truth[key].values))
+
+
+def test_activations_are_confirmed_by_the_network(
+    polled_operator: tuple[Path, Network, str],
+) -> None:
+    home, network, _stopped = polled_operator
+    confirmations = _query(
+        home,
+        "select ont_serial, confirmation_status, minutes_to_register"
+        " from marts.activation_confirmations",
+    )
+    seen = {
+        ont.serial
+        for olt in network.olts.values()
+        for ont in olt.onts
+        if ont.registered_at <= poll_times()[-1]
+    }
+    confirmed = confirmations[confirmations["confirmation_status"] == "confirmed"]
+    assert set(confirmed["ont_serial"]) == seen
+    assert confirmed["minutes_to_register"].between(1, 11).all()
+    assert set(confirmations["confirmation_status"]) == {"confirmed", "not_seen"}
+    history = _query(
+        home, "select rx_band, count(*) as n from marts.optical_health_history group by 1"
+    )
+    assert set(history["rx_band"]) <= {"ok", "marginal", "no_reading"}
