@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -16,8 +14,7 @@ import pytest
 from dashboards import queries
 from dashboards.errors import ServingDataMissing
 from fiberops import settings
-
-Sql = Callable[..., list[tuple[Any, ...]]]
+from tests.dashboards.operator_home import truth
 
 
 def _period() -> tuple[dt.date, dt.date]:
@@ -36,14 +33,29 @@ def test_missing_file_raises_a_named_error(empty_home: Path) -> None:
         queries.regions()
 
 
-def test_all_regions_reads_kpi_daily_as_published(serving_home: Path, serving_sql: Sql) -> None:
+def test_all_regions_equal_the_simulators_kpi_daily(serving_home: Path) -> None:
     start, end = _period()
     daily = queries.daily_activity(start, end)
-    expected = serving_sql(
-        "select kpi_date, orders, installs, activations from marts.kpi_daily order by kpi_date"
+    expected = truth(serving_home, "kpi_daily")
+    got = [(d.date().isoformat(), o, i, a) for d, o, i, a in daily.itertuples(index=False)]
+    assert got == list(
+        expected[["kpi_date", "orders", "installs", "activations"]].itertuples(
+            index=False, name=None
+        )
     )
-    got = [(d.date(), o, i, a) for d, o, i, a in daily.itertuples(index=False)]
-    assert got == expected
+    assert (start.isoformat(), end.isoformat()) == (
+        expected["kpi_date"].min(),
+        expected["kpi_date"].max(),
+    )
+
+
+def test_regions_split_the_simulators_activations(serving_home: Path) -> None:
+    start, end = _period()
+    region_of = queries.coverage_points().set_index("address_id")["region"]
+    expected = truth(serving_home, "activations")["address_id"].map(region_of).value_counts()
+    for region in queries.regions()["region"]:
+        got = queries.daily_activity(start, end, region)["activations"].sum()
+        assert got == expected.get(region, 0), region
 
 
 def test_regions_add_up_to_kpi_daily(serving_home: Path) -> None:
