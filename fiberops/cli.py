@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -18,6 +19,9 @@ from rich.console import Console
 from rich.table import Table
 
 from fiberops import settings
+from fiberops.commands.availability import availability
+from fiberops.commands.poll import poll
+from fiberops.commands.sql import sql
 
 __all__ = ["app"]
 
@@ -27,6 +31,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.command("availability")(availability)
+app.command("poll")(poll)
+app.command("sql")(sql)
 console = Console()
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -180,7 +187,14 @@ def up(
     }
     processes: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    from simulator.network import simulated_olts
+
+    stack = contextlib.ExitStack()
     try:
+        if stack.enter_context(simulated_olts(home)) is not None:
+            console.print(
+                f"simulated OLTs answering SNMP on loopback: {home / 'network' / 'olts.yaml'}"
+            )
         for command, _url, _health, log in services.values():
             with log.open("ab") as sink:
                 processes.append(
@@ -208,6 +222,7 @@ def up(
         console.print("stopping…")
     finally:
         _stop(processes)
+        stack.close()
 
 
 def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -56,3 +59,18 @@ def test_landing_sensor_requests_new_files_once(
     [request] = later.run_requests or []
     assert request.run_key and request.run_key != first.run_requests[0].run_key
     assert tick(first.cursor).run_requests[0].run_key == request.run_key
+
+
+def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
+    dagster = Path(sys.executable).with_name("dagster")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "FIBEROPS_HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All code locations passed validation" in result.stdout + result.stderr
