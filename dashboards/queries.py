@@ -281,3 +281,31 @@ order by
 def serviceability_counts(region: str | None = None) -> pd.DataFrame:
     """Addresses per serviceability class and their share (``marts.addresses``)."""
     return _query(_SERVICEABILITY_COUNTS, region=region)
+
+
+_REVIEW_QUEUE = """
+select work_order_id, submission_id, version, technician_id, submitted_at, failed_rules,
+       warned_rules, reasons
+from marts.review_queue
+where review_status = 'open'
+order by submitted_at, submission_id
+"""
+
+
+def review_queue_open() -> pd.DataFrame:
+    """Completions waiting for a correction, oldest first (``marts.review_queue``)."""
+    return _query(_REVIEW_QUEUE)
+
+
+_REVIEW_RULES = """
+select rule, severity, count(*) as failures
+from marts.completion_rule_results
+where is_failed
+group by rule, severity
+order by severity, failures desc, rule
+"""
+
+
+def review_rule_failures() -> pd.DataFrame:
+    """Failed rule evaluations by rule and severity (``marts.completion_rule_results``)."""
+    return _query(_REVIEW_RULES)

@@ -15,6 +15,7 @@ navigation = st.navigation(
         st.Page(
             PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", default=True
         ),
+        st.Page(PAGES_DIR / "review_queue.py", title="Review queue", icon=":material/rule:"),
     ]
 )
 navigation.run()

@@ -188,3 +188,26 @@ def test_serviceability_table_counts_every_address(serving_home: Path) -> None:
     counts = dict(zip(table.value["serviceability"], table.value["addresses"], strict=True))
     expected = truth(serving_home, "addresses")["serviceability"].value_counts().to_dict()
     assert counts == expected
+
+
+def test_review_queue_holds_the_defective_submissions_without_a_valid_correction(
+    serving_home: Path,
+) -> None:
+    completions = truth(serving_home, "completions")
+    completions["is_valid"] = completions["is_valid"].astype(str).str.lower() == "true"
+    valid_versions = completions[completions["is_valid"]].groupby("work_order_id")["version"]
+    latest_valid = valid_versions.max().to_dict()
+    waiting = completions[
+        ~completions["is_valid"]
+        & completions.apply(
+            lambda s: latest_valid.get(s["work_order_id"], 0) <= s["version"], axis=1
+        )
+    ]
+
+    at = _app().run()
+    at.switch_page("app_pages/review_queue.py").run()
+
+    assert not at.exception
+    assert _metrics(at)["Waiting for a correction"] == f"{len(waiting):,}"
+    [queue, _rules] = at.dataframe
+    assert set(queue.value["submission_id"]) == set(waiting["submission_id"])
