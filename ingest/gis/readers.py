@@ -23,7 +23,16 @@ from fastkml.features import Placemark
 from ingest.errors import RecordError
 from ingest.gis.crs import FileSpec
 
-__all__ = ["Candidate", "RawLayer", "kml_bytes", "read_csv", "read_geojson", "read_kml"]
+__all__ = [
+    "Candidate",
+    "RawLayer",
+    "kml_bytes",
+    "placemark_properties",
+    "read_csv",
+    "read_geojson",
+    "read_kml",
+    "walk_placemarks",
+]
 
 _LON_NAMES = ("lon", "lng", "long", "longitude", "x")
 _LAT_NAMES = ("lat", "latitude", "y")
@@ -88,15 +97,19 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _walk(container: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Placemark]]:
+def walk_placemarks(
+    container: Any, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Placemark]]:
+    """Every placemark under a KML container, with the names of the folders above it."""
     for feature in container.features:
         if isinstance(feature, (Document, Folder)):
-            yield from _walk(feature, (*path, feature.name or ""))
+            yield from walk_placemarks(feature, (*path, feature.name or ""))
         elif isinstance(feature, Placemark):
             yield path, feature
 
 
-def _extended(placemark: Placemark) -> dict[str, Any]:
+def placemark_properties(placemark: Placemark) -> dict[str, Any]:
+    """A placemark's ExtendedData values, from ``Data`` and ``SchemaData`` alike."""
     properties: dict[str, Any] = {}
     if placemark.extended_data is None:
         return properties
@@ -121,8 +134,8 @@ def read_kml(kml_text: bytes, default_layer: str) -> RawLayer:
     except Exception as error:  # noqa: BLE001 - any parser failure makes the file unreadable
         raise RecordError("", f"not a valid KML document: {error}") from None
     layer = RawLayer()
-    for index, (folders, placemark) in enumerate(_walk(document, ())):
-        properties = _extended(placemark)
+    for index, (folders, placemark) in enumerate(walk_placemarks(document)):
+        properties = placemark_properties(placemark)
         if placemark.description:
             properties.setdefault("description", placemark.description)
         geometry = placemark.geometry

@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import logging
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from fastkml import kml
-from fastkml.containers import Document, Folder
-from fastkml.data import Data, SchemaData
 from fastkml.features import Placemark
 from pygeoif.geometry import Point
 
 from ingest.errors import RecordError
 from ingest.fields import req_date_or_none, req_int, req_str
 from ingest.gis.features import parse_feature_file
-from ingest.gis.readers import kml_bytes
+from ingest.gis.readers import kml_bytes, placemark_properties, walk_placemarks
 from ingest.parsed import ParsedFile, parse_records, unreadable_file
 
 __all__ = ["FEATURES_FOLDER", "kml_bytes", "parse", "parse_file", "placemark_record"]
@@ -37,25 +34,13 @@ FEATURES_FOLDER = "features"
 logging.getLogger("fastkml").setLevel(logging.CRITICAL)
 
 
-def _walk(container: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Placemark]]:
-    for feature in container.features:
-        if isinstance(feature, (Document, Folder)):
-            yield from _walk(feature, (*path, feature.name or ""))
-        elif isinstance(feature, Placemark):
-            yield path, feature
-
-
 def placemark_record(placemark: Placemark, folders: tuple[str, ...]) -> dict[str, Any]:
     """A placemark as a flat record: its attributes, name, folder path and geometry."""
-    record: dict[str, Any] = {"name": placemark.name, "folder": "/".join(folders)}
-    if placemark.extended_data is not None:
-        for element in placemark.extended_data.elements:
-            if isinstance(element, Data) and element.name:
-                record[element.name] = element.value
-            elif isinstance(element, SchemaData):
-                for simple in element.data:
-                    if simple.name:
-                        record[simple.name] = simple.value
+    record: dict[str, Any] = {
+        "name": placemark.name,
+        "folder": "/".join(folders),
+        **placemark_properties(placemark),
+    }
     geometry = placemark.geometry
     record["geometry"] = geometry.wkt if geometry is not None else None
     if isinstance(geometry, Point):
@@ -149,7 +134,7 @@ def parse(raw: bytes) -> ParsedFile:
         return unreadable_file(f"not a valid KMZ (zip) archive: {error}", raw)
     except Exception as error:  # noqa: BLE001 - any parser failure makes the file unreadable
         return unreadable_file(f"not a valid KML document: {error}", raw)
-    records = [placemark_record(p, folders) for folders, p in _walk(document, ())]
+    records = [placemark_record(p, folders) for folders, p in walk_placemarks(document)]
     return parse_records(
         enumerate(records),
         _parse_placemark,
