@@ -75,10 +75,9 @@ def _wait_until_done(tab: Page) -> None:
     deadline = time.monotonic() + RUN_TIMEOUT_S
     quiet_since: float | None = None
     while time.monotonic() < deadline:
-        running = tab.get_by_text("Running...").count() > 0 or (
-            tab.locator('[data-testid="stStatusWidget"]').count() > 0
-            and "Running" in tab.locator('[data-testid="stStatusWidget"]').inner_text()
-        )
+        # all_inner_texts() does not wait: the widget may vanish between a count and a read
+        status = tab.locator('[data-testid="stStatusWidget"]').all_inner_texts()
+        running = tab.get_by_text("Running...").count() > 0 or any("Running" in t for t in status)
         if running:
             quiet_since = None
         elif quiet_since is None:
