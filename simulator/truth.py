@@ -6,29 +6,40 @@ definitions, so ``truth.x join marts.x using (key)`` should match row for row.
 
 from __future__ import annotations
 
-import calendar
 import datetime
+import functools
+import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
-from simulator.catalog import CATALOG
+import yaml
+
+from catalog.model import CATALOG_PATH
+from simulator.catalog import CATALOG, Offering
 from simulator.customers import Order
+from simulator.errors import ConfigError
 from simulator.landing import LandedSubmission
 from simulator.order_events import StateChange
 
 __all__ = [
+    "BILLING_PATH",
     "PROVISIONING_MINUTES",
     "Activation",
+    "BillingTerms",
     "Invoice",
     "KpiDay",
     "activations",
+    "billing_terms",
     "first_invoice",
     "kpi_daily",
     "state_changes",
 ]
 
 PROVISIONING_MINUTES = 4
+BILLING_PATH = CATALOG_PATH.parent / "billing.yaml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +59,44 @@ class Activation:
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
-    """The first invoice of an activation: prorated month plus the install fee."""
+    """The first invoice of an activation: tier and add-ons prorated, install fees, tax.
+
+    Attributes:
+        order: The activated order.
+        invoice_id: ``INV-<order_id>-<YYYYMM>``, the month of the cycle's first day.
+        offering_id: The delivered tier.
+        addon_ids: The ordered add-ons, sorted.
+        region: Region of the address (prices and tax rate).
+        billing_period_start: The activation day.
+        billing_period_end: The last day of its billing cycle.
+        subtotal_cents: Prorated monthly prices plus install fees.
+        tax_cents: The region's tax on the subtotal, half up.
+        amount_cents: ``subtotal_cents + tax_cents``.
+    """
 
     order: Order
+    invoice_id: str
     offering_id: str
+    addon_ids: tuple[str, ...]
     region: str
     billing_period_start: datetime.date
     billing_period_end: datetime.date
+    subtotal_cents: int
+    tax_cents: int
     amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class BillingTerms:
+    """What the truth needs of ``catalog/billing.yaml``, read by the simulator on its own.
+
+    Attributes:
+        tax_rates_bp: Tax rate by region, basis points.
+        anchor_day: Day of month a billing cycle starts (1 = calendar month).
+    """
+
+    tax_rates_bp: dict[str, int]
+    anchor_day: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,27 +153,81 @@ def state_changes(orders: list[Order], activated: list[Activation]) -> list[Stat
     return changes
 
 
-def first_invoice(activation: Activation) -> Invoice:
-    """The first invoice per the contract's proration.
+@functools.cache
+def billing_terms() -> BillingTerms:
+    """Tax rates and the cycle anchor of the repository's ``catalog/billing.yaml``.
 
-    The monthly price of the delivered tier in the address's region is prorated by the
-    days from the activation day (inclusive) to the end of its month, rounded half up,
-    and the tier's install fee is added.
+    Raises:
+        ConfigError: A catalog region has no integer tax rate, or the anchor day is not an
+            integer from 1 to 28.
     """
-    offering = CATALOG.get(activation.offering_id)
-    region = activation.order.address.region
-    day = activation.activated_at.date()
-    days_in_month = calendar.monthrange(day.year, day.month)[1]
-    days_remaining = days_in_month - day.day + 1
+    document: Any = yaml.safe_load(BILLING_PATH.read_bytes())
+    if not isinstance(document, dict):
+        raise ConfigError(f"{BILLING_PATH}: not a YAML mapping")
+    rates = document.get("tax_rates_bp") or {}
+    for region in CATALOG.regions:
+        if not isinstance(rates.get(region), int):
+            raise ConfigError(f"{BILLING_PATH}: tax_rates_bp.{region}: no integer tax rate")
+    anchor = document.get("billing_cycle_anchor_day", 1)
+    if not isinstance(anchor, int) or not 1 <= anchor <= 28:
+        raise ConfigError(f"{BILLING_PATH}: billing_cycle_anchor_day: {anchor!r} not in 1..28")
+    return BillingTerms(tax_rates_bp=dict(rates), anchor_day=anchor)
+
+
+def _half_up(exact: Fraction) -> int:
+    return math.floor(exact + Fraction(1, 2))
+
+
+def _cycle(day: datetime.date, anchor_day: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of the billing cycle holding ``day``."""
+    one = datetime.timedelta(days=1)
+    start = day
+    while start.day != anchor_day:
+        start -= one
+    end = day + one
+    while end.day != anchor_day:
+        end += one
+    return start, end - one
+
+
+def _first_charge(offering: Offering, region: str, days: int, cycle_days: int) -> int:
     price = offering.monthly_price_cents[region]
-    prorated = (2 * price * days_remaining + days_in_month) // (2 * days_in_month)
+    if offering.billing.proration == "none":
+        return price
+    return _half_up(Fraction(price * days, cycle_days))
+
+
+def first_invoice(activation: Activation) -> Invoice:
+    """The first invoice per the contract.
+
+    The monthly prices in the address's region of the delivered tier and of each ordered
+    add-on are each prorated by the days from the activation day (inclusive) to the end of
+    its billing cycle, rounded half up; every install fee is added; the region's tax rate
+    (``catalog/billing.yaml``) applies to that subtotal, rounded half up.
+    """
+    terms = billing_terms()
+    region = activation.order.address.region
+    tier = CATALOG.get(activation.offering_id)
+    offerings = (tier, *activation.order.addons)
+    day = activation.activated_at.date()
+    cycle_start, cycle_end = _cycle(day, terms.anchor_day)
+    cycle_days = (cycle_end - cycle_start).days + 1
+    days = (cycle_end - day).days + 1
+    subtotal = sum(_first_charge(o, region, days, cycle_days) for o in offerings) + sum(
+        o.install_fee_cents for o in offerings
+    )
+    tax = _half_up(Fraction(subtotal * terms.tax_rates_bp[region], 10_000))
     return Invoice(
         order=activation.order,
-        offering_id=offering.offering_id,
+        invoice_id=f"INV-{activation.order.order_id}-{cycle_start.year}{cycle_start.month:02d}",
+        offering_id=tier.offering_id,
+        addon_ids=tuple(sorted(o.offering_id for o in activation.order.addons)),
         region=region,
         billing_period_start=day,
-        billing_period_end=day.replace(day=days_in_month),
-        amount_cents=prorated + offering.install_fee_cents,
+        billing_period_end=cycle_end,
+        subtotal_cents=subtotal,
+        tax_cents=tax,
+        amount_cents=subtotal + tax,
     )
 
 

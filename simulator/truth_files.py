@@ -48,11 +48,17 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
 - `activated_at`: `submitted_at` of the earliest valid submission.
 
 ## invoices.csv — the first invoice of each activation
-- `order_id`, `customer_id`, `offering_id` (delivered tier), `region`
-- `billing_period_start` (activation day), `billing_period_end` (last day of its month)
-- `amount_cents`: `round(price * days_remaining / days_in_month)` half up, with
-  `days_remaining = days_in_month - day + 1`, plus the tier's `install_fee_cents`.
-  Add-ons are not part of this amount.
+- `invoice_id`: `INV-<order_id>-<YYYYMM>`, the month of the billing cycle's first day.
+- `order_id`, `customer_id`, `offering_id` (delivered tier), `addon_ids` (the ordered
+  add-ons, comma-separated, sorted; empty when none), `region`
+- `billing_period_start` (activation day), `billing_period_end` (last day of its billing
+  cycle: the month's last day with `billing_cycle_anchor_day: 1`)
+- `subtotal_cents`: for the tier and each add-on, its monthly price in the region times
+  `days_remaining / days_in_cycle` rounded half up (`days_remaining` counts the activation
+  day), plus the install fees (`install_fee_cents`).
+- `tax_cents`: `subtotal_cents * tax_rates_bp[region] / 10000` rounded half up
+  (`catalog/billing.yaml`).
+- `amount_cents`: `subtotal_cents + tax_cents`.
 
 ## defects.csv — one row per injected rule failure on a landed submission
 - `entity`: `completion`; `entity_id`: the `submission_id`;
@@ -194,22 +200,30 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
     write_csv(
         directory / "invoices.csv",
         [
+            "invoice_id",
             "order_id",
             "customer_id",
             "offering_id",
+            "addon_ids",
             "region",
             "billing_period_start",
             "billing_period_end",
+            "subtotal_cents",
+            "tax_cents",
             "amount_cents",
         ],
         (
             [
+                i.invoice_id,
                 i.order.order_id,
                 i.order.customer_id,
                 i.offering_id,
+                ",".join(i.addon_ids),
                 i.region,
                 i.billing_period_start.isoformat(),
                 i.billing_period_end.isoformat(),
+                i.subtotal_cents,
+                i.tax_cents,
                 i.amount_cents,
             ]
             for i in tables.invoices
