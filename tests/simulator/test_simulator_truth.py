@@ -10,6 +10,7 @@ import math
 import re
 import statistics
 import zipfile
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -324,23 +325,43 @@ def test_defect_and_delivery_rates_are_in_sane_bands(medium_run: Run) -> None:
     assert 0.04 < sum(r["tier_changed_on_site"] == "true" for r in first) / n < 0.11
 
 
-def test_invoices_prorate_the_delivered_tier(medium_run: Run) -> None:
+def test_invoices_follow_the_billing_contract(medium_run: Run) -> None:
     import yaml
 
     catalog = yaml.safe_load((medium_run.landing / "catalog" / "catalog.yaml").read_text())
+    billing_yaml = Path(__file__).resolve().parents[2] / "catalog" / "billing.yaml"
+    billing = yaml.safe_load(billing_yaml.read_text())
+    assert billing["billing_cycle_anchor_day"] == 1  # cycles are calendar months below
     offerings = {o["offering_id"]: o for o in catalog["offerings"]}
+    orders = _orders(medium_run)
     activations = {a["order_id"]: a for a in medium_run.truth("activations")}
     invoices = medium_run.truth("invoices")
     assert {i["order_id"] for i in invoices} == activations.keys()
+    assert any(i["addon_ids"] for i in invoices)
     for invoice in invoices:
         activation = activations[invoice["order_id"]]
         day = datetime.date.fromisoformat(activation["activated_at"][:10])
         days_in_month = calendar.monthrange(day.year, day.month)[1]
-        tier = offerings[activation["offering_id"]]
-        price = tier["monthly_price_cents"][invoice["region"]]
-        exact = price * (days_in_month - day.day + 1) / days_in_month
-        expected = math.floor(exact + 0.5) + tier["install_fee_cents"]
-        assert int(invoice["amount_cents"]) == expected
+        days = days_in_month - day.day + 1
+        items = orders[invoice["order_id"]]["productOrderItem"]
+        addons = sorted(
+            i["productOffering"]["id"]
+            for i in items
+            if offerings[i["productOffering"]["id"]]["kind"] == "addon"
+        )
+        charged = [offerings[activation["offering_id"]], *(offerings[a] for a in addons)]
+        region = invoice["region"]
+        subtotal = sum(
+            math.floor(o["monthly_price_cents"][region] * days / days_in_month + 0.5)
+            + o["install_fee_cents"]
+            for o in charged
+        )
+        tax = math.floor(subtotal * billing["tax_rates_bp"][region] / 10_000 + 0.5)
+        assert invoice["invoice_id"] == f"INV-{invoice['order_id']}-{day:%Y%m}"
+        assert invoice["addon_ids"] == ",".join(addons)
+        assert int(invoice["subtotal_cents"]) == subtotal
+        assert int(invoice["tax_cents"]) == tax
+        assert int(invoice["amount_cents"]) == subtotal + tax
         assert invoice["offering_id"] == activation["offering_id"]
         assert invoice["billing_period_start"] == day.isoformat()
         assert invoice["billing_period_end"] == day.replace(day=days_in_month).isoformat()
@@ -419,12 +440,16 @@ def test_truth_headers_follow_the_contract(small_run: Run) -> None:
         "activated_at",
     ]
     assert small_run.truth_header("invoices") == [
+        "invoice_id",
         "order_id",
         "customer_id",
         "offering_id",
+        "addon_ids",
         "region",
         "billing_period_start",
         "billing_period_end",
+        "subtotal_cents",
+        "tax_cents",
         "amount_cents",
     ]
     assert small_run.truth_header("defects") == ["entity", "entity_id", "defect"]
