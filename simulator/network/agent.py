@@ -10,6 +10,11 @@ its socket, so requests to it time out as they do for an OLT that fell off the n
     with AgentFleet(network, credentials) as fleet:
         fleet.set_time(at)          # what the OLTs report, and which agents answer
         fleet.endpoints             # {olt_id: (host, port)}
+
+Given a ``provisioning_log``, the fleet also serves the OLTs' provisioning API
+(``simulator.network.provisioning``) for as long as the agents run, on ``provisioning_url``.
+A command it applies changes the network's ``revision``, which every agent's cached view
+is keyed on, so the next SNMP answer reflects it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import socket
 import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -31,6 +37,7 @@ from pysnmp.smi import instrum
 
 from simulator.network.mib import MibView, olt_view
 from simulator.network.model import Network, OltNode
+from simulator.network.provisioning import ProvisioningApi
 
 __all__ = ["AgentCredentials", "AgentFleet", "free_udp_port"]
 
@@ -108,7 +115,7 @@ class _OltAgent:
         self.olt = olt
         self.host, self.port = host, port
         self._fleet = fleet
-        self._cache: tuple[object, MibView] | None = None
+        self._cache: tuple[tuple[object, int], MibView] | None = None
         # pysnmp gives each engine its own engine ID; an explicit one would be persisted in
         # the temp folder (and its file left open).
         self.engine = engine.SnmpEngine()
@@ -132,7 +139,8 @@ class _OltAgent:
         self.running = False
 
     def view(self) -> MibView:
-        at, key = self._fleet.clock_key()
+        at, clock = self._fleet.clock_key()
+        key = (clock, self._fleet.network.revision)
         if self._cache is None or self._cache[0] != key:
             self._cache = (key, olt_view(self._fleet.network, self.olt, at))
         return self._cache[1]
@@ -164,6 +172,8 @@ class AgentFleet:
         credentials: Community and SNMPv3 user every agent accepts.
         host: Address to bind (loopback by default).
         ports: Port per OLT id; free ports are picked for the others.
+        provisioning_log: With a path, also serve the provisioning API (on ``host``, a free
+            port), its command log at that path, replayed into ``network`` on start.
     """
 
     def __init__(
@@ -172,11 +182,17 @@ class AgentFleet:
         credentials: AgentCredentials,
         host: str = "127.0.0.1",
         ports: dict[str, int] | None = None,
+        provisioning_log: Path | None = None,
     ) -> None:
         self.network = network
         self.credentials = credentials
         self.host = host
         self._ports = dict(ports or {})
+        self.provisioning = (
+            ProvisioningApi(network, provisioning_log, self.now, host)
+            if provisioning_log is not None
+            else None
+        )
         self._time: dt.datetime | None = None
         self._manual_stops: set[str] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -187,6 +203,11 @@ class AgentFleet:
     def endpoints(self) -> dict[str, tuple[str, int]]:
         """``(host, port)`` of every OLT's agent, by OLT id."""
         return {olt_id: (a.host, a.port) for olt_id, a in self._agents.items()}
+
+    @property
+    def provisioning_url(self) -> str | None:
+        """``http://host:port`` of the provisioning API; None when the fleet serves none."""
+        return self.provisioning.url if self.provisioning is not None else None
 
     def clock_key(self) -> tuple[dt.datetime, object]:
         """The instant the agents report, and a key that changes when their view must."""
@@ -205,7 +226,22 @@ class AgentFleet:
         return asyncio.run_coroutine_threadsafe(make(), self._loop).result(timeout=60)
 
     def start(self) -> AgentFleet:
-        """Start the event loop thread and every agent whose OLT is not stopped."""
+        """Start the provisioning API if any, the event loop thread and every running agent.
+
+        Does nothing when the fleet is already started (``with`` on a started fleet is fine).
+        """
+        if self._loop is not None:
+            return self
+        if self.provisioning is not None:
+            self.provisioning.start()
+        try:
+            self._start_agents()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _start_agents(self) -> None:
         loop = asyncio.new_event_loop()
         ready = threading.Event()
 
@@ -226,7 +262,6 @@ class AgentFleet:
             await self._sync()
 
         self._call(build)
-        return self
 
     async def _sync(self) -> None:
         at = self.now()
@@ -250,7 +285,9 @@ class AgentFleet:
         self._call(self._sync)
 
     def close(self) -> None:
-        """Stop every agent and the event loop."""
+        """Stop every agent, the event loop and the provisioning API."""
+        if self.provisioning is not None:
+            self.provisioning.close()
         if self._loop is None:
             return
 

@@ -1,7 +1,9 @@
 """The simulated access network: OLTs, their PON ports and ONTs, and the events injected.
 
 Everything here is a pure function of the network and a point in simulated time, so the same
-network answers the same SNMP values at the same instant, whoever asks.
+network answers the same SNMP values at the same instant, whoever asks. That includes the
+provisioning commands the OLTs applied: each carries the instant it took effect, and a reading
+at ``at`` only sees the commands applied by then.
 
 Units: optical power in dBm (floats here; hundredths of dBm on the wire), times are aware UTC
 ``datetime`` values, rates in octets per second.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,10 +23,13 @@ __all__ = [
     "FibreCut",
     "Network",
     "OltNode",
+    "OntAdminState",
+    "OntCommand",
     "OntNode",
     "OntReading",
     "OpticalDegradation",
     "PonNode",
+    "ProvisioningCommand",
     "Scenario",
     "huawei_pon_if_index",
     "stable_unit",
@@ -31,6 +37,7 @@ __all__ = [
 
 CutScope = Literal["splitter", "pon_port", "fdh"]
 CUT_SCOPES: tuple[str, ...] = ("splitter", "pon_port", "fdh")
+ProvisioningCommand = Literal["apply", "suspend", "restore"]
 
 LOS_DBM = -30.0
 """Below this receive power the ONT loses the downstream signal and goes offline."""
@@ -60,7 +67,9 @@ class OntNode:
         splitter_id: Splitter the drop starts from.
         fdh_id: FDH cabinet feeding the splitter.
         address_id: Service address.
-        registered_at: When the ONT first registers (provisioning after activation).
+        registered_at: When the ONT is physically connected and first ranges on its port (a
+            few minutes after activation); with ``Network.require_provisioning`` it comes
+            online only once provisioned too.
         base_rx_dbm: Healthy downstream receive power at the ONT.
     """
 
@@ -163,6 +172,38 @@ class Scenario:
 
 
 @dataclass(frozen=True, slots=True)
+class OntCommand:
+    """A provisioning command an OLT applied to one of its ONTs.
+
+    Attributes:
+        ont_serial: The ONT the command is for.
+        command: ``apply`` (bind a service profile), ``suspend`` or ``restore``.
+        applied_at: When the OLT applied it (the OLT's clock: simulated time when set).
+        request_id: The request that carried it (unique per command).
+    """
+
+    ont_serial: str
+    command: ProvisioningCommand
+    applied_at: dt.datetime
+    request_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OntAdminState:
+    """What the provisioning commands applied by one instant make of an ONT.
+
+    Attributes:
+        provisioned_at: When its first profile was applied; None while never provisioned.
+        suspended_at: When it was suspended; None unless it is suspended now.
+        restored_at: When the last restore lifted a suspension; None if none did.
+    """
+
+    provisioned_at: dt.datetime | None = None
+    suspended_at: dt.datetime | None = None
+    restored_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OntReading:
     """What an OLT reports for one ONT at one instant.
 
@@ -189,15 +230,61 @@ class Network:
         olts: OLTs by id, in id order.
         scenario: Events in effect (cuts, degradations, agent stops).
         booted_at: When every agent booted (counters and sysUpTime start here).
+        require_provisioning: An ONT comes online only once a profile is applied to it and
+            while it is not suspended, as on a real OLT. False (the default): every ONT comes
+            online at its physical ``registered_at``, whatever was provisioned.
+        commands: Provisioning commands applied, by ONT serial, in the order they took
+            effect; change it only through ``record``.
+        revision: Bumped by every ``record``, so a cached view of the network can tell it is
+            out of date.
     """
 
     olts: dict[str, OltNode]
     scenario: Scenario = field(default_factory=Scenario)
     booted_at: dt.datetime = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    require_provisioning: bool = False
+    commands: dict[str, tuple[OntCommand, ...]] = field(default_factory=dict)
+    revision: int = 0
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     def ont_count(self) -> int:
         """ONTs in the network, registered or not yet."""
         return sum(len(o.onts) for o in self.olts.values())
+
+    def find_ont(self, olt_id: str, serial: str) -> OntNode | None:
+        """The ONT with ``serial`` physically on a PON port of ``olt_id``; None if none is."""
+        olt = self.olts.get(olt_id)
+        return next((o for o in olt.onts if o.serial == serial), None) if olt else None
+
+    def record(self, command: OntCommand) -> None:
+        """Apply a provisioning command; readers see the new state or the old, never half.
+
+        Commands taking effect at the same instant keep the order they were recorded in; a
+        command whose request id is already recorded for that ONT changes nothing.
+        """
+        with self._lock:
+            history = self.commands.get(command.ont_serial, ())
+            if any(c.request_id == command.request_id for c in history):
+                return
+            ordered = sorted((*history, command), key=lambda c: c.applied_at)
+            self.commands[command.ont_serial] = tuple(ordered)
+            self.revision += 1
+
+    def admin_state(self, serial: str, at: dt.datetime) -> OntAdminState:
+        """What the commands applied to ``serial`` by ``at`` make of it."""
+        provisioned_at = suspended_at = restored_at = None
+        for command in self.commands.get(serial, ()):
+            if command.applied_at > at:
+                break
+            if command.command == "apply" and provisioned_at is None:
+                provisioned_at = command.applied_at
+            elif command.command == "suspend" and suspended_at is None:
+                suspended_at = command.applied_at
+            elif command.command == "restore" and suspended_at is not None:
+                suspended_at, restored_at = None, command.applied_at
+        return OntAdminState(provisioned_at, suspended_at, restored_at)
 
     def _cuts_at(self, at: dt.datetime) -> list[FibreCut]:
         return [c for c in self.scenario.cuts if c.active(at)]
@@ -226,15 +313,33 @@ class Network:
         return False, last_end
 
     def reading(self, ont: OntNode, at: dt.datetime) -> OntReading | None:
-        """What the OLT reports for ``ont`` at ``at``; None before it registers."""
+        """What the OLT reports for ``ont`` at ``at``; None before it is physically connected.
+
+        With ``require_provisioning``, a connected ONT that is not in service (never
+        provisioned, or suspended) is listed offline without optical readings; it comes online
+        at the later of its connection and its first profile applied, and again when restored.
+        Its last-up time is then that instant (for a never provisioned ONT: its connection).
+        """
         if at < ont.registered_at:
             return None
+        down, last_cut_end = self._cut_down_since(ont, at)
+        last_up = max(ont.registered_at, last_cut_end or ont.registered_at)
+        if self.require_provisioning:
+            state = self.admin_state(ont.serial, at)
+            if state.provisioned_at is None:
+                return OntReading(False, None, None, None, ont.registered_at)
+            came_up = [ont.registered_at, state.provisioned_at, state.restored_at]
+            if state.suspended_at is not None:
+                cut_end = (
+                    last_cut_end if last_cut_end and last_cut_end <= state.suspended_at else None
+                )
+                last_up = max(t for t in (*came_up, cut_end) if t is not None)
+                return OntReading(False, None, None, None, last_up)
+            last_up = max(t for t in (*came_up, last_cut_end) if t is not None)
         loss = sum(d.loss_db(at) for d in self.scenario.degradations if d.ont_serial == ont.serial)
         bucket = int(at.timestamp() // 60)
         jitter = (stable_unit(ont.serial, bucket) - 0.5) * 0.2
         rx = round(ont.base_rx_dbm - loss + jitter, 2)
-        down, last_cut_end = self._cut_down_since(ont, at)
-        last_up = max(ont.registered_at, last_cut_end or ont.registered_at)
         if down or rx < LOS_DBM:
             return OntReading(False, None, None, None, last_up)
         tx = round(2.0 + stable_unit(ont.serial, "tx") * 1.5, 2)

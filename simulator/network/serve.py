@@ -1,9 +1,11 @@
-"""Start a simulated operator's OLTs and write the inventory that points the poller at them.
+"""Start a simulated operator's OLTs and write the files that point FiberOps at them.
 
 ``serve_operator(home)`` builds the network of the operator simulated under ``home``,
-starts one SNMP agent per OLT on loopback, and writes ``home/network/olts.yaml`` naming the
-environment variables that hold the credentials. The secrets themselves come from the
-environment (``FIBEROPS_SNMP_COMMUNITY``, ``FIBEROPS_SNMP_V3_USER``,
+starts one SNMP agent per OLT on loopback and the OLTs' provisioning API, and writes
+``home/network/olts.yaml`` naming the environment variables that hold the credentials, and
+``home/network/provisioning.yaml`` naming the provisioning driver and the API's URL (its
+command log, ``home/network/provisioning-commands.jsonl``, survives restarts). The secrets
+themselves come from the environment (``FIBEROPS_SNMP_COMMUNITY``, ``FIBEROPS_SNMP_V3_USER``,
 ``FIBEROPS_SNMP_AUTH_KEY``, ``FIBEROPS_SNMP_PRIV_KEY``); when unset, random ones are made
 for this process and put in ``os.environ``, so the poller of the same process finds them.
 """
@@ -18,6 +20,7 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Literal
 
+from actions.provisioning.driver import write_driver_config
 from ingest.telemetry.inventory import (
     DEFAULT_COMMUNITY_ENV,
     DEFAULT_V3_AUTH_KEY_ENV,
@@ -34,6 +37,7 @@ from simulator.network.scenario import default_scenario, write_network_truth
 
 __all__ = [
     "V3_USER_ENV",
+    "command_log_path",
     "credentials_from_env",
     "fleet_inventory",
     "serve_operator",
@@ -41,6 +45,11 @@ __all__ = [
 ]
 
 V3_USER_ENV = "FIBEROPS_SNMP_V3_USER"
+
+
+def command_log_path(home: Path) -> Path:
+    """The simulated OLTs' command log, ``home/network/provisioning-commands.jsonl``."""
+    return home / "network" / "provisioning-commands.jsonl"
 
 
 def credentials_from_env(environ: MutableMapping[str, str] | None = None) -> AgentCredentials:
@@ -96,20 +105,33 @@ def serve_operator(
 ) -> AgentFleet:
     """Start the simulated OLTs of the operator at ``home`` and write its inventory.
 
+    Besides the SNMP agents, serves the OLTs' provisioning API (its command log under
+    ``home/network``, replayed first) and writes ``provisioning.yaml`` for ``driver_for``.
+    Whether ONTs wait for provisioning to come online is ``network.require_provisioning``.
+
     Args:
         home: The simulated operator's home (``FIBEROPS_HOME``).
-        at: Simulated instant the agents report; None for the wall clock.
+        at: Simulated instant the agents report (and the API stamps); None for the wall clock.
         network: The network to serve (default: built from ``home``'s files).
         version: SNMP version written in the inventory.
 
     Returns:
         The started fleet; ``close()`` it (or use it as a context manager) when done.
     """
-    fleet = AgentFleet(network or network_from_operator(home), credentials_from_env())
+    fleet = AgentFleet(
+        network or network_from_operator(home),
+        credentials_from_env(),
+        provisioning_log=command_log_path(home),
+    )
     fleet.start()
-    if at is not None:
-        fleet.set_time(at)
-    write_inventory(inventory_path(home), fleet_inventory(fleet, version))
+    try:
+        if at is not None:
+            fleet.set_time(at)
+        write_inventory(inventory_path(home), fleet_inventory(fleet, version))
+        write_driver_config(home, "simulated", url=fleet.provisioning_url)
+    except BaseException:
+        fleet.close()
+        raise
     return fleet
 
 
@@ -124,7 +146,9 @@ def simulated_olts(home: Path, inject: bool = True) -> Iterator[AgentFleet | Non
     """The simulated OLTs of the operator at ``home``, for the lifetime of a ``with`` block.
 
     Does nothing (yields None) when ``home`` is not a simulated operator. Otherwise serves
-    the network on the wall clock, writes ``home/network/olts.yaml`` (SNMPv3), and, with
+    the network on the wall clock with ``require_provisioning`` on (an ONT comes online only
+    once FiberOps applied its profile through the provisioning API), writes
+    ``home/network/olts.yaml`` (SNMPv3) and ``home/network/provisioning.yaml``, and, with
     ``inject``, injects ``default_scenario`` starting now (a splitter cut and a PON port
     failure for two hours, two degrading ONTs, one agent stopped for two hours) and writes
     its truth under ``home/truth/``.
@@ -133,6 +157,7 @@ def simulated_olts(home: Path, inject: bool = True) -> Iterator[AgentFleet | Non
         yield None
         return
     network = network_from_operator(home)
+    network.require_provisioning = True
     if inject:
         network.scenario = default_scenario(network, dt.datetime.now(dt.UTC))
         write_network_truth(home / "truth", network)
