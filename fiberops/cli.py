@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fiberops import settings
+from fiberops.commands.actions import actions
 from fiberops.commands.availability import availability
 from fiberops.commands.poll import poll
 from fiberops.commands.sql import sql
@@ -31,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.command("actions")(actions)
 app.command("availability")(availability)
 app.command("poll")(poll)
 app.command("sql")(sql)
@@ -187,6 +189,7 @@ def up(
     }
     processes: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    from actions.notify.sink import mail_sink
     from simulator.network import simulated_olts
 
     stack = contextlib.ExitStack()
@@ -195,6 +198,8 @@ def up(
             console.print(
                 f"simulated OLTs answering SNMP on loopback: {home / 'network' / 'olts.yaml'}"
             )
+            smtp = stack.enter_context(mail_sink(home))
+            console.print(f"SMTP sink on 127.0.0.1:{smtp.port}, mailbox {smtp.maildir}")
         for command, _url, _health, log in services.values():
             with log.open("ab") as sink:
                 processes.append(

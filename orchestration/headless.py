@@ -7,6 +7,7 @@ anything left to request, each request run in-process too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,9 +15,13 @@ from pathlib import Path
 
 import dagster as dg
 
+from actions.notify.sink import mail_sink
+from ingest.telemetry import TELEMETRY_TABLES
+
 __all__ = ["RunOnceResult", "run_once"]
 
 MAX_SENSOR_ROUNDS = 20
+POLL_KEYS = [dg.AssetKey(["raw", table]) for table in TELEMETRY_TABLES]
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
@@ -50,13 +55,16 @@ def _instance(home: Path) -> dg.DagsterInstance:
 def run_once(home: Path, on_progress: Callable[[str], None] | None = None) -> RunOnceResult:
     """Materialise every asset for the operator at ``home`` and run what sensors request.
 
-    A simulated operator's OLTs answer SNMP on loopback for the length of the run, so the
-    telemetry poll reads a real network.
+    A simulated operator's OLTs answer SNMP (and take provisioning) on loopback for the length
+    of the run, and a local SMTP sink takes its e-mails, so the telemetry poll and the actions
+    talk to real endpoints.
     """
     from simulator.network import simulated_olts
 
     os.environ["FIBEROPS_HOME"] = str(home)
-    with simulated_olts(home):
+    with simulated_olts(home) as fleet, contextlib.ExitStack() as stack:
+        if fleet is not None:
+            stack.enter_context(mail_sink(home))
         return _run_once(home, on_progress)
 
 
@@ -66,6 +74,7 @@ def _run_once(home: Path, on_progress: Callable[[str], None] | None) -> RunOnceR
 
     instance = _instance(home)
     result = RunOnceResult(success=True)
+    commands_before = _provisioning_commands(home)
     note("materialising every asset (ingest, dbt build, serving copy)")
     job = defs.resolve_implicit_global_asset_job_def()
     outcome = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False)
@@ -118,4 +127,30 @@ def _run_once(home: Path, on_progress: Callable[[str], None] | None) -> RunOnceR
                 result.success = result.success and run.success
         if requested == 0:
             break
+    if result.success and _provisioning_commands(home) > commands_before:
+        note("polling the OLTs again: the actions brought ONTs online")
+        result.success = _materialise(
+            defs, instance, result, dg.AssetSelection.assets(*POLL_KEYS).downstream()
+        )
     return result
+
+
+def _provisioning_commands(home: Path) -> int:
+    """Provisioning commands the simulated OLTs have applied so far (0 for a real operator)."""
+    log = home / "network" / "provisioning-commands.jsonl"
+    return len(log.read_bytes().splitlines()) if log.exists() else 0
+
+
+def _materialise(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    result: RunOnceResult,
+    selection: dg.AssetSelection,
+) -> bool:
+    job = defs.resolve_implicit_global_asset_job_def()
+    keys = selection.resolve(defs.resolve_asset_graph())
+    run = job.execute_in_process(
+        instance=instance, asset_selection=list(keys), run_config=QUIET, raise_on_error=False
+    )
+    result.run_ids.append(run.run_id)
+    return run.success

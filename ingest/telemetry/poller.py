@@ -37,10 +37,11 @@ from pysnmp.hlapi.v3arch.asyncio import (
 from ingest.telemetry import oids
 from ingest.telemetry.errors import CredentialError, SnmpError, SnmpTimeout
 from ingest.telemetry.inventory import Credentials, Inventory, OltTarget
-from ingest.telemetry.snmp import Session
+from ingest.telemetry.oids import Oid
+from ingest.telemetry.snmp import Column, Session
 from ingest.telemetry.vendors import profile
 
-__all__ = ["PollResult", "poll_inventory", "poll_inventory_async", "poll_olt"]
+__all__ = ["PollResult", "poll_inventory", "poll_inventory_async", "poll_olt", "read_ont"]
 
 Row = dict[str, Any]
 Clock = Callable[[], dt.datetime]
@@ -264,3 +265,51 @@ def poll_inventory(
     return asyncio.run(
         poll_inventory_async(inventory, environ, clock, poll_id, max_concurrent_olts)
     )
+
+
+async def read_ont_async(
+    target: OltTarget,
+    pon_if_index: int,
+    ont_id: int,
+    environ: Mapping[str, str] | None = None,
+) -> Row | None:
+    """One ONT's row of its OLT's ONT table, read with a GET per column (see ``read_ont``)."""
+    vendor = profile(target.vendor)
+    if not vendor.ont_columns:
+        raise SnmpError(f"{target.olt_id}: vendor {target.vendor!r} lists no ONT table")
+    engine = SnmpEngine()
+    try:
+        transport = await UdpTransportTarget.create(
+            (target.host, target.port), timeout=target.timeout_s, retries=target.retries
+        )
+        session = Session(engine, _auth(target.credentials(environ)), transport)
+        index: Oid = (pon_if_index, ont_id)
+        columns: dict[str, Column] = {}
+        for name, column in vendor.ont_columns.items():
+            value = await session.get((*column, *index))
+            columns[name] = {} if value is None else {index: value}
+    finally:
+        engine.close_dispatcher()
+    if not any(columns.values()):
+        return None
+    rows = vendor.decode_onts(columns)
+    return rows[0] if rows else None
+
+
+def read_ont(
+    target: OltTarget,
+    pon_if_index: int,
+    ont_id: int,
+    environ: Mapping[str, str] | None = None,
+) -> Row | None:
+    """What ``target`` reports now for the ONT at ``(pon_if_index, ont_id)``, None if absent.
+
+    A targeted read for confirming one activation without walking the whole OLT: the row has
+    the normalised ONT fields of a poll (``serial``, ``run_status``, ``ont_rx_power_dbm`` …).
+
+    Raises:
+        SnmpTimeout: The agent did not answer.
+        SnmpError: It answered with an error.
+        CredentialError: The credentials' environment variables are not set.
+    """
+    return asyncio.run(read_ont_async(target, pon_if_index, ont_id, environ))

@@ -14,6 +14,17 @@ from orchestration.defs.ingest import WAREHOUSE_POOL
 from orchestration.resources import FiberOpsHome
 
 _translator = FiberOpsDbtTranslator()
+LEDGER_TAG = "ledger"
+"""dbt tag of the models built from the action ledger's copy (dbt_project.yml)."""
+
+
+def _build(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, fiberops: FiberOpsHome
+) -> Iterator[Any]:
+    # dbt's profile reads FIBEROPS_HOME from the environment, as this resource does.
+    if Path(os.environ.get("FIBEROPS_HOME", "")).resolve() != fiberops.root:
+        raise dg.Failure(f"FIBEROPS_HOME is not {fiberops.root}: dbt would build elsewhere")
+    yield from dbt.cli(["build"], context=context).stream()
 
 
 @dbt_assets(
@@ -21,20 +32,45 @@ _translator = FiberOpsDbtTranslator()
     project=dbt_project,
     dagster_dbt_translator=_translator,
     pool=WAREHOUSE_POOL,
+    exclude=f"tag:{LEDGER_TAG}",
 )
 def fiberops_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, fiberops: FiberOpsHome
 ) -> Iterator[Any]:
     """Build staging, intermediate and mart models, and run their tests."""
-    # dbt's profile reads FIBEROPS_HOME from the environment, as this resource does.
-    if Path(os.environ.get("FIBEROPS_HOME", "")).resolve() != fiberops.root:
-        raise dg.Failure(f"FIBEROPS_HOME is not {fiberops.root}: dbt would build elsewhere")
-    yield from dbt.cli(["build"], context=context).stream()
+    yield from _build(context, dbt, fiberops)
+
+
+@dbt_assets(
+    manifest=prepare(),
+    project=dbt_project,
+    dagster_dbt_translator=_translator,
+    pool=WAREHOUSE_POOL,
+    select=f"tag:{LEDGER_TAG}",
+    name="fiberops_dbt_ledger_models",
+)
+def fiberops_dbt_ledger_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, fiberops: FiberOpsHome
+) -> Iterator[Any]:
+    """Build the models of the action ledger's copy (invoices, fulfilment status).
+
+    They read what the actions wrote, so they build after the actions, which read the other
+    marts: two dbt assets keep the asset graph free of cycles.
+    """
+    yield from _build(context, dbt, fiberops)
+
+
+_MART_KEYS = [
+    key
+    for models in (fiberops_dbt_models, fiberops_dbt_ledger_models)
+    for key in models.keys
+    if key.path[0] == "marts"
+]
 
 
 @dg.asset(
     key=dg.AssetKey(["serving", "marts"]),
-    deps=[key for key in fiberops_dbt_models.keys if key.path[0] == "marts"],
+    deps=_MART_KEYS,
     group_name="serving",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,

@@ -315,10 +315,11 @@ class Network:
     def reading(self, ont: OntNode, at: dt.datetime) -> OntReading | None:
         """What the OLT reports for ``ont`` at ``at``; None before it is physically connected.
 
-        With ``require_provisioning``, a connected ONT that is not in service (never
-        provisioned, or suspended) is listed offline without optical readings; it comes online
-        at the later of its connection and its first profile applied, and again when restored.
-        Its last-up time is then that instant (for a never provisioned ONT: its connection).
+        With ``require_provisioning``, a connected ONT that was never provisioned is not in the
+        ONT table at all (a real OLT lists it among auto-found ONTs only); a suspended one is
+        listed offline without optical readings. An ONT comes online at the later of its
+        connection and its first profile applied, and again when restored; its last-up time
+        is then that instant.
         """
         if at < ont.registered_at:
             return None
@@ -327,7 +328,7 @@ class Network:
         if self.require_provisioning:
             state = self.admin_state(ont.serial, at)
             if state.provisioned_at is None:
-                return OntReading(False, None, None, None, ont.registered_at)
+                return None
             came_up = [ont.registered_at, state.provisioned_at, state.restored_at]
             if state.suspended_at is not None:
                 cut_end = (

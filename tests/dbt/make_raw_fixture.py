@@ -21,6 +21,8 @@ from typing import Any
 
 import duckdb
 
+from ingest.ledger import ensure_ledger_schema
+
 __all__ = ["RAW_TABLES", "build_raw_fixture"]
 
 INGESTED_AT = datetime(2026, 9, 11, 6, 0, 0)
@@ -488,6 +490,7 @@ def build_raw_fixture(db_path: Path | str) -> Path:
                 f"insert into raw.{table} ({', '.join(given)}) values ({placeholders})",
                 rows[table],
             )
+        ensure_ledger_schema(connection)
         connection.execute(
             "update raw.addresses set address_key = house_number || '|' || upper(street) || '|'"
         )

@@ -1,0 +1,61 @@
+"""Zero-touch fulfilment: provisioning, network confirmation, first invoice, welcome, close.
+
+``fulfil(home, con)`` plans the chain for every row of ``marts.fulfilment_requests`` read
+through ``con`` and executes what is due (``executor.execute``); the ledger (``actions.ledger``)
+makes each step happen exactly once, whoever runs it and however often.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from actions.fulfilment.executor import ExecutionReport, Services, execute, services_for
+from actions.fulfilment.plan import FulfilmentRequest, plan_actions, read_requests
+from actions.ledger import Ledger
+
+__all__ = [
+    "ExecutionReport",
+    "FulfilmentRequest",
+    "FulfilmentRun",
+    "Services",
+    "execute",
+    "fulfil",
+    "plan_actions",
+    "read_requests",
+    "services_for",
+]
+
+
+@dataclass(frozen=True)
+class FulfilmentRun:
+    """What one ``fulfil`` call planned and did."""
+
+    requests: int
+    planned: int
+    report: ExecutionReport
+
+
+def fulfil(
+    home: Path,
+    con: duckdb.DuckDBPyConnection | None,
+    deadline_s: float = 60.0,
+    services: Services | None = None,
+    schema: str = "marts",
+) -> FulfilmentRun:
+    """Plan from ``<schema>.fulfilment_requests`` (skipped when ``con`` is None), then execute.
+
+    Args:
+        home: The operator's home (ledger, provisioning driver, SMTP, OLT inventory).
+        con: Where the gated marts are read; None to only execute what is already planned.
+        deadline_s: How long to keep executing and waiting for network confirmations.
+        services: The outside systems (default: those configured under ``home``).
+        schema: Schema (or attached database alias) holding ``fulfilment_requests``.
+    """
+    requests = read_requests(con, schema) if con is not None else []
+    with Ledger.open(home) as ledger:
+        planned = ledger.plan(plan_actions(requests))
+        report = execute(ledger, services or services_for(home), deadline_s=deadline_s)
+    return FulfilmentRun(len(requests), planned, report)

@@ -1,0 +1,325 @@
+"""Execute the ledger's due actions, each exactly once, and verify their effects.
+
+``execute`` loops until nothing is due or its deadline passes: it claims each due action
+(ledger lease), does it, records it; and it reads back over SNMP every provisioned ONT whose
+activation is not confirmed yet. Exactly once comes from three things together:
+
+- the ledger's unique idempotency key and lease (nobody plans twice or holds one twice);
+- reconciliation: an action claimed before (``may_have_happened``) is first looked up where
+  its effect would be (the OLT's request log, the SMTP sink's mailbox) and only redone when
+  absent;
+- effects inside the ledger (invoices) are written in the same transaction that confirms the
+  action.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from actions.billing.config import BillingConfig, load_billing_config
+from actions.billing.rating import RatingError, first_invoice
+from actions.billing.tmf678 import customer_bill
+from actions.ledger import Action, IssuedInvoice, Ledger, LedgerError
+from actions.notify.mailer import MailError, SmtpSettings, already_delivered, send, smtp_settings
+from actions.notify.messages import message_id_for, welcome_email
+from actions.provisioning.driver import DriverError, ProvisioningDriver, driver_for
+from actions.provisioning.profile import ProvisioningProfile
+from catalog.model import CATALOG_PATH, Catalog, load_catalog
+from ingest.telemetry.errors import SnmpError, SnmpTimeout
+from ingest.telemetry.inventory import Inventory, OltTarget, inventory_path, load_inventory
+from ingest.telemetry.poller import read_ont
+
+__all__ = ["ExecutionReport", "Services", "execute", "services_for"]
+
+RX_MIN_DBM = -27.0
+RX_MAX_DBM = -8.0
+CONFIRM_TIMEOUT = dt.timedelta(hours=24)
+"""A provisioned ONT not online in range by then fails its activation (a truck roll). Until
+then it waits: a fibre cut or an unreachable OLT delays billing, it does not cancel it."""
+
+OntReader = Callable[[OltTarget, int, int], dict[str, Any] | None]
+
+
+@dataclass
+class Services:
+    """The outside systems the actions talk to, and the reference data they read."""
+
+    driver: ProvisioningDriver
+    inventory: Inventory
+    smtp: SmtpSettings
+    catalog: Catalog
+    billing: BillingConfig
+    read_ont: OntReader = read_ont
+
+
+def services_for(home: Path) -> Services:
+    """The services configured for the operator at ``home``.
+
+    The catalog is the operator's landed one (``landing/catalog/catalog.yaml``) when present,
+    else the repository's.
+    """
+    landed = home / "landing" / "catalog" / "catalog.yaml"
+    return Services(
+        driver=driver_for(home),
+        inventory=load_inventory(inventory_path(home)),
+        smtp=smtp_settings(home),
+        catalog=load_catalog(landed if landed.exists() else CATALOG_PATH),
+        billing=load_billing_config(),
+    )
+
+
+@dataclass
+class ExecutionReport:
+    """What one ``execute`` call did."""
+
+    done: Counter[str] = field(default_factory=Counter)
+    reconciled: Counter[str] = field(default_factory=Counter)
+    confirmed: int = 0
+    failed: list[str] = field(default_factory=list)
+    awaiting_confirmation: int = 0
+    due_left: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "done": dict(self.done),
+            "reconciled": dict(self.reconciled),
+            "network_confirmed": self.confirmed,
+            "failed": len(self.failed),
+            "awaiting_confirmation": self.awaiting_confirmation,
+            "due_left": self.due_left,
+        }
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _target(inventory: Inventory, olt_id: str) -> OltTarget:
+    for target in inventory.olts:
+        if target.olt_id == olt_id:
+            return target
+    raise DriverError(f"OLT {olt_id} is not in the inventory", retryable=False)
+
+
+def _result_json(result: Any) -> dict[str, Any]:
+    data = dataclasses.asdict(result)
+    return {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in data.items()}
+
+
+def _provision(ledger: Ledger, action: Action, services: Services, report: ExecutionReport) -> None:
+    profile = ProvisioningProfile.from_json(action.request["profile"])
+    if action.may_have_happened:
+        found = services.driver.lookup(profile.olt_id, action.idempotency_key)
+        if found is not None:
+            ledger.record_sent(action, _result_json(found), reconciled=True)
+            report.reconciled["provision"] += 1
+            return
+    result = services.driver.apply(profile, request_id=action.idempotency_key)
+    ledger.record_sent(action, _result_json(result))
+    report.done["provision"] += 1
+
+
+def _bill(ledger: Ledger, action: Action, services: Services, report: ExecutionReport) -> None:
+    request = action.request
+    invoice = first_invoice(
+        order_id=request["order_id"],
+        customer_id=request["customer_id"],
+        region=request["region"],
+        tier_offering_id=request["tier_offering_id"],
+        addon_offering_ids=request["addon_offering_ids"],
+        activated_on=dt.date.fromisoformat(request["activated_on"]),
+        catalog=services.catalog,
+        billing=services.billing,
+    )
+    issued_at = _now()
+    lines = [_result_json(line) for line in invoice.lines]
+    issued = IssuedInvoice(
+        invoice_id=invoice.invoice_id,
+        order_id=invoice.order_id,
+        customer_id=invoice.customer_id,
+        region=invoice.region,
+        offering_id=invoice.offering_id,
+        billing_period_start=invoice.billing_period_start.isoformat(),
+        billing_period_end=invoice.billing_period_end.isoformat(),
+        subtotal_cents=invoice.subtotal_cents,
+        tax_cents=invoice.tax_cents,
+        amount_cents=invoice.amount_cents,
+        currency=invoice.currency,
+        lines=lines,
+        tmf678=customer_bill(invoice, issued_at=issued_at, billing=services.billing),
+    )
+    ledger.record_confirmed(
+        action,
+        {"invoice_id": invoice.invoice_id, "amount_cents": invoice.amount_cents},
+        at=issued_at,
+        invoice=issued,
+    )
+    report.done["bill"] += 1
+
+
+def _notify(ledger: Ledger, action: Action, services: Services, report: ExecutionReport) -> None:
+    request = action.request
+    message_id = message_id_for(action.idempotency_key)
+    if action.may_have_happened and already_delivered(message_id, services.smtp):
+        ledger.record_confirmed(action, {"message_id": message_id}, reconciled=True)
+        report.reconciled["notify"] += 1
+        return
+    bill = ledger.get(action.depends_on) if action.depends_on else None
+    invoice = (bill.response if bill else None) or {}
+    message = welcome_email(
+        idempotency_key=action.idempotency_key,
+        to_address=request["to_address"],
+        customer_name=request["customer_name"],
+        order_id=request["order_id"],
+        offering_name=request["offering_name"],
+        download_mbps=int(request["download_mbps"]),
+        upload_mbps=int(request["upload_mbps"]),
+        activated_on=dt.date.fromisoformat(request["activated_on"]),
+        invoice_id=str(invoice.get("invoice_id", "")),
+        invoice_amount_cents=int(invoice.get("amount_cents", 0)),
+        currency=services.billing.currency,
+    )
+    send(message, services.smtp)
+    ledger.record_confirmed(action, {"message_id": message_id, "to": request["to_address"]})
+    report.done["notify"] += 1
+
+
+def _close(ledger: Ledger, action: Action, _services: Services, report: ExecutionReport) -> None:
+    ledger.record_confirmed(
+        action,
+        {"work_order_id": action.request["work_order_id"], "status": "closed"},
+    )
+    report.done["close"] += 1
+
+
+HANDLERS: Mapping[str, Callable[[Ledger, Action, Services, ExecutionReport], None]] = {
+    "provision": _provision,
+    "bill": _bill,
+    "notify": _notify,
+    "close": _close,
+}
+
+
+def _confirm(
+    ledger: Ledger,
+    action: Action,
+    services: Services,
+    report: ExecutionReport,
+    unreachable: set[str],
+) -> None:
+    """Confirm a provisioned ONT by reading it back over SNMP; fail it after the timeout.
+
+    An OLT that timed out is not asked again in the same pass (``unreachable``).
+    """
+    response = action.response or {}
+    serial = action.request["profile"]["ont_serial"]
+    olt_id = str(response.get("olt_id"))
+    reading = None
+    problem = "the OLT did not return the ONT's SNMP index"
+    if olt_id in unreachable:
+        problem = f"{olt_id} does not answer SNMP"
+    elif response.get("pon_if_index") is not None and response.get("ont_id") is not None:
+        try:
+            target = _target(services.inventory, olt_id)
+            reading = services.read_ont(
+                target, int(response["pon_if_index"]), int(response["ont_id"])
+            )
+            problem = f"ONT {serial} is not listed by {olt_id}"
+        except SnmpTimeout as error:
+            unreachable.add(olt_id)
+            problem = f"{olt_id} does not answer SNMP: {error}"
+        except (SnmpError, DriverError) as error:
+            problem = f"SNMP read of {olt_id} failed: {error}"
+    if reading is not None:
+        rx = reading.get("ont_rx_power_dbm")
+        if reading.get("serial") != serial:
+            problem = f"{response['olt_id']} lists {reading.get('serial')} where {serial} was bound"
+        elif reading.get("run_status") != "online":
+            problem = f"ONT {serial} is {reading.get('run_status')}"
+        elif rx is None or not RX_MIN_DBM <= rx <= RX_MAX_DBM:
+            problem = f"ONT {serial} receive power {rx} dBm is outside [{RX_MIN_DBM}, {RX_MAX_DBM}]"
+        else:
+            try:
+                ledger.record_confirmed(
+                    action,
+                    {
+                        **response,
+                        "network_confirmed": True,
+                        "ont_rx_power_dbm": rx,
+                        "olt_rx_power_dbm": reading.get("olt_rx_power_dbm"),
+                    },
+                )
+            except LedgerError:
+                return  # another executor confirmed it first
+            report.confirmed += 1
+            return
+    sent_at = dt.datetime.fromisoformat(action.sent_at) if action.sent_at else _now()
+    if _now() - sent_at > CONFIRM_TIMEOUT:
+        reason = f"not confirmed by the network {CONFIRM_TIMEOUT} after provisioning: {problem}"
+        ledger.record_failure(action, reason, retryable=False)
+        report.failed.append(f"{action.idempotency_key}: {reason}")
+
+
+def execute(
+    ledger: Ledger,
+    services: Services,
+    deadline_s: float = 60.0,
+    confirm_wait_s: float = 10.0,
+    poll_interval_s: float = 0.5,
+) -> ExecutionReport:
+    """Do every due action and confirm provisioned ONTs, until done or out of time.
+
+    Args:
+        ledger: The ledger to execute.
+        services: The outside systems.
+        deadline_s: Stop after this long, whatever is left (the next run picks it up).
+        confirm_wait_s: Once nothing is due, wait at most this long for ONTs to come online;
+            ONTs that stay down (a fibre cut, an OLT that does not answer) are checked again by
+            the next run.
+        poll_interval_s: Pause between confirmation passes.
+    """
+    report = ExecutionReport()
+    stop_at = time.monotonic() + deadline_s
+    last_progress = time.monotonic()
+    while time.monotonic() < stop_at:
+        progressed = False
+        for key in ledger.due():
+            if time.monotonic() >= stop_at:
+                break
+            action = ledger.claim(key)
+            if action is None:
+                continue
+            progressed = True
+            try:
+                HANDLERS[action.kind](ledger, action, services, report)
+            except (DriverError, MailError) as error:
+                state = ledger.record_failure(action, str(error), retryable=error.retryable)
+                if state != "pending":
+                    report.failed.append(f"{key}: {error}")
+            except RatingError as error:
+                ledger.record_failure(action, str(error), retryable=False)
+                report.failed.append(f"{key}: {error}")
+        unreachable: set[str] = set()
+        for action in ledger.awaiting_confirmation("provision"):
+            before = report.confirmed
+            _confirm(ledger, action, services, report, unreachable)
+            progressed = progressed or report.confirmed > before
+        if progressed:
+            last_progress = time.monotonic()
+            continue
+        if not ledger.due() and (
+            not ledger.awaiting_confirmation("provision")
+            or time.monotonic() - last_progress > confirm_wait_s
+        ):
+            break
+        time.sleep(poll_interval_s)
+    report.awaiting_confirmation = len(ledger.awaiting_confirmation("provision"))
+    report.due_left = len(ledger.due())
+    return report

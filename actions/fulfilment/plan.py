@@ -1,0 +1,187 @@
+"""What to do for each activation: the zero-touch chain, as ledger actions.
+
+For every row of ``marts.fulfilment_requests`` (one per valid activation) four actions are
+planned, each waiting for the previous one to be confirmed::
+
+    provision:<order>:<ont serial>   the OLT applies the profile; SNMP shows the ONT online
+    bill:first:<order>               the first invoice is issued
+    notify:welcome:<order>           the welcome e-mail is accepted by the SMTP server
+    close:<work order>               the install work order is closed
+
+Keys come from the business event, so planning the same activation again adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from actions.ledger import PlannedAction
+from actions.provisioning.profile import ProvisioningProfile
+
+__all__ = ["FulfilmentRequest", "bill_key", "plan_actions", "provision_key", "read_requests"]
+
+
+@dataclass(frozen=True, slots=True)
+class FulfilmentRequest:
+    """One activation to fulfil, as ``marts.fulfilment_requests`` describes it."""
+
+    order_id: str
+    work_order_id: str
+    customer_id: str | None
+    customer_name: str | None
+    customer_email: str | None
+    address_id: str
+    region: str
+    ont_serial: str
+    offering_id: str
+    offering_name: str | None
+    download_mbps: int
+    upload_mbps: int
+    service_vlan_id: int
+    management_vlan_id: int
+    voice_vlan_id: int | None
+    addon_ids: tuple[str, ...]
+    olt_id: str
+    olt_vendor: str | None
+    pon_port_id: str
+    activated_at: dt.datetime
+
+    def profile(self) -> ProvisioningProfile:
+        """The provisioning profile bound to this activation's ONT serial."""
+        return ProvisioningProfile(
+            order_id=self.order_id,
+            ont_serial=self.ont_serial,
+            olt_id=self.olt_id,
+            pon_port_id=self.pon_port_id,
+            offering_id=self.offering_id,
+            bandwidth_profile=f"bw-{self.offering_id}",
+            download_mbps=self.download_mbps,
+            upload_mbps=self.upload_mbps,
+            service_vlan_id=self.service_vlan_id,
+            management_vlan_id=self.management_vlan_id,
+            voice_vlan_id=self.voice_vlan_id,
+        )
+
+
+def provision_key(request: FulfilmentRequest) -> str:
+    return f"provision:{request.order_id}:{request.ont_serial}"
+
+
+def bill_key(request: FulfilmentRequest) -> str:
+    return f"bill:first:{request.order_id}"
+
+
+def plan_actions(requests: Iterable[FulfilmentRequest]) -> list[PlannedAction]:
+    """The chain of actions for each request (see the module docstring)."""
+    planned: list[PlannedAction] = []
+    for request in requests:
+        provision = provision_key(request)
+        bill = bill_key(request)
+        planned.append(
+            PlannedAction(
+                provision,
+                "provision",
+                request.order_id,
+                {"profile": request.profile().to_json(), "olt_vendor": request.olt_vendor},
+            )
+        )
+        planned.append(
+            PlannedAction(
+                bill,
+                "bill",
+                request.order_id,
+                {
+                    "order_id": request.order_id,
+                    "customer_id": request.customer_id,
+                    "region": request.region,
+                    "tier_offering_id": request.offering_id,
+                    "addon_offering_ids": list(request.addon_ids),
+                    "activated_on": request.activated_at.date().isoformat(),
+                },
+                depends_on=provision,
+            )
+        )
+        last = bill
+        if request.customer_email:
+            notify = f"notify:welcome:{request.order_id}"
+            planned.append(
+                PlannedAction(
+                    notify,
+                    "notify",
+                    request.order_id,
+                    {
+                        "template": "welcome",
+                        "to_address": request.customer_email,
+                        "customer_name": request.customer_name or "",
+                        "order_id": request.order_id,
+                        "offering_name": request.offering_name or request.offering_id,
+                        "download_mbps": request.download_mbps,
+                        "upload_mbps": request.upload_mbps,
+                        "activated_on": request.activated_at.date().isoformat(),
+                    },
+                    depends_on=bill,
+                )
+            )
+            last = notify
+        planned.append(
+            PlannedAction(
+                f"close:{request.work_order_id}",
+                "close",
+                request.order_id,
+                {"work_order_id": request.work_order_id},
+                depends_on=last,
+            )
+        )
+    return planned
+
+
+def _utc(value: Any) -> dt.datetime:
+    stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return None if value is None or value != value else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def read_requests(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list[FulfilmentRequest]:
+    """Every row of ``<schema>.fulfilment_requests``, oldest activation first."""
+    frame = con.execute(
+        f"select * from {schema}.fulfilment_requests order by activated_at, order_id"
+    ).df()
+    out = []
+    for row in frame.to_dict("records"):
+        addons = str(row.get("addon_ids") or "")
+        out.append(
+            FulfilmentRequest(
+                order_id=str(row["order_id"]),
+                work_order_id=str(row["work_order_id"]),
+                customer_id=row["customer_id"] or None,
+                customer_name=row["customer_name"] or None,
+                customer_email=row["customer_email"] or None,
+                address_id=str(row["address_id"]),
+                region=str(row["region"]),
+                ont_serial=str(row["ont_serial"]),
+                offering_id=str(row["offering_id"]),
+                offering_name=row["offering_name"] or None,
+                download_mbps=int(row["download_mbps"]),
+                upload_mbps=int(row["upload_mbps"]),
+                service_vlan_id=int(row["service_vlan_id"]),
+                management_vlan_id=int(row["management_vlan_id"]),
+                voice_vlan_id=_int_or_none(row["voice_vlan_id"]),
+                addon_ids=tuple(a for a in addons.split(",") if a),
+                olt_id=str(row["olt_id"]),
+                olt_vendor=row["olt_vendor"] or None,
+                pon_port_id=str(row["pon_port_id"]),
+                activated_at=_utc(row["activated_at"]),
+            )
+        )
+    return out

@@ -1,0 +1,41 @@
+{#-
+    Where each activation stands in the zero-touch chain: provisioned (the OLT applied the
+    profile), confirmed by the network, billed, welcomed, work order closed. One row per order
+    the planner scheduled; a step's state is the ledger state of its action.
+-#}
+with actions as (
+    select * from {{ ref('stg_ops__actions') }}
+),
+
+by_order as (
+    select
+        order_id,
+        max(case when action_kind = 'provision' then state end) as provision_state,
+        max(case when action_kind = 'provision' then sent_at end) as provisioned_at,
+        max(case when action_kind = 'provision' then confirmed_at end) as network_confirmed_at,
+        max(case when action_kind = 'bill' then state end) as bill_state,
+        max(case when action_kind = 'bill' then confirmed_at end) as billed_at,
+        max(case when action_kind = 'notify' then state end) as notify_state,
+        max(case when action_kind = 'notify' then confirmed_at end) as welcomed_at,
+        max(case when action_kind = 'close' then state end) as close_state,
+        max(case when action_kind = 'close' then confirmed_at end) as work_order_closed_at,
+        max(attempts) as max_attempts,
+        max(last_error) as last_error
+    from actions
+    group by order_id
+)
+
+select
+    *,
+    case
+        when close_state = 'confirmed' then 'closed'
+        when 'dead' in (provision_state, bill_state, notify_state, close_state)
+            or 'failed' in (provision_state, bill_state, notify_state, close_state)
+            then 'stuck'
+        when notify_state = 'confirmed' then 'welcomed'
+        when bill_state = 'confirmed' then 'billed'
+        when provision_state = 'confirmed' then 'network_confirmed'
+        when provision_state = 'sent' then 'provisioned'
+        else 'planned'
+    end as fulfilment_stage
+from by_order

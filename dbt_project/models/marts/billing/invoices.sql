@@ -1,0 +1,34 @@
+{#-
+    Invoices issued by the bill actions, one row per invoice, with the activation it bills.
+    Amounts in integer cents: amount_cents = subtotal_cents + tax_cents. hours_activation_to_invoice
+    measures how long billing waited after the network-verified activation.
+-#}
+with invoices as (
+    select * from {{ ref('stg_ops__invoices') }}
+),
+
+activations as (
+    select * from {{ ref('activations') }}
+)
+
+select
+    invoices.invoice_id,
+    invoices.idempotency_key,
+    invoices.order_id,
+    invoices.customer_id,
+    activations.work_order_id,
+    invoices.region,
+    invoices.offering_id,
+    invoices.billing_period_start,
+    invoices.billing_period_end,
+    invoices.subtotal_cents,
+    invoices.tax_cents,
+    invoices.amount_cents,
+    invoices.currency,
+    invoices.issued_at,
+    activations.activated_at,
+    {{ dbt.datediff('activations.activated_at', 'invoices.issued_at', 'second') }} / 3600.0
+        as hours_activation_to_invoice
+from invoices
+left join activations
+    on invoices.order_id = activations.order_id
