@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -43,6 +44,10 @@ RX_MAX_DBM = -8.0
 CONFIRM_TIMEOUT = dt.timedelta(hours=24)
 """A provisioned ONT not online in range by then fails its activation (a truck roll). Until
 then it waits: a fibre cut or an unreachable OLT delays billing, it does not cancel it."""
+
+PAUSE_AFTER_EFFECT_ENV = "FIBEROPS_FAULT_PAUSE_AFTER_EFFECT_S"
+"""Fault injection for the crash tests: sleep this long between an effect and its record,
+widening the window a crash must hit to leave an effect unrecorded. Unset in production."""
 
 OntReader = Callable[[OltTarget, int, int], dict[str, Any] | None]
 
@@ -113,6 +118,12 @@ def _result_json(result: Any) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in data.items()}
 
 
+def _pause_after_effect() -> None:
+    pause = float(os.environ.get(PAUSE_AFTER_EFFECT_ENV) or 0)
+    if pause > 0:
+        time.sleep(pause)
+
+
 def _provision(ledger: Ledger, action: Action, services: Services, report: ExecutionReport) -> None:
     profile = ProvisioningProfile.from_json(action.request["profile"])
     if action.may_have_happened:
@@ -122,6 +133,7 @@ def _provision(ledger: Ledger, action: Action, services: Services, report: Execu
             report.reconciled["provision"] += 1
             return
     result = services.driver.apply(profile, request_id=action.idempotency_key)
+    _pause_after_effect()
     ledger.record_sent(action, _result_json(result))
     report.done["provision"] += 1
 
@@ -187,6 +199,7 @@ def _notify(ledger: Ledger, action: Action, services: Services, report: Executio
         currency=services.billing.currency,
     )
     send(message, services.smtp)
+    _pause_after_effect()
     ledger.record_confirmed(action, {"message_id": message_id, "to": request["to_address"]})
     report.done["notify"] += 1
 
