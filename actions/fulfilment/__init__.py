@@ -15,6 +15,9 @@ import duckdb
 from actions.fulfilment.executor import ExecutionReport, Services, execute, services_for
 from actions.fulfilment.plan import FulfilmentRequest, plan_actions, read_requests
 from actions.ledger import Ledger
+from actions.notify.errors import MailConfigError
+from actions.provisioning.errors import DriverConfigError
+from ingest.telemetry.errors import InventoryError
 
 __all__ = [
     "ExecutionReport",
@@ -36,6 +39,8 @@ class FulfilmentRun:
     requests: int
     planned: int
     report: ExecutionReport
+    not_configured: str | None = None
+    """Why nothing was executed: an outside system the actions need is not configured."""
 
 
 def fulfil(
@@ -57,5 +62,11 @@ def fulfil(
     requests = read_requests(con, schema) if con is not None else []
     with Ledger.open(home) as ledger:
         planned = ledger.plan(plan_actions(requests))
-        report = execute(ledger, services or services_for(home), deadline_s=deadline_s)
+        if services is None:
+            try:
+                services = services_for(home)
+            except (DriverConfigError, MailConfigError, InventoryError) as error:
+                # Planned, kept pending: they run once the operator configures the system.
+                return FulfilmentRun(len(requests), planned, ExecutionReport(), str(error))
+        report = execute(ledger, services, deadline_s=deadline_s)
     return FulfilmentRun(len(requests), planned, report)

@@ -46,5 +46,12 @@ def actions(
     else:
         run = fulfil(home, None, deadline_s=seconds)
     typer.echo(
-        json.dumps({"requests": run.requests, "planned": run.planned, **run.report.summary()})
+        json.dumps(
+            {
+                "requests": run.requests,
+                "planned": run.planned,
+                "not_configured": run.not_configured,
+                **run.report.summary(),
+            }
+        )
     )

@@ -56,6 +56,10 @@ def fulfilment(context: dg.AssetExecutionContext, fiberops: FiberOpsHome):  # ty
     with fiberops.connect() as con:
         run = fulfil(fiberops.root, con, deadline_s=EXECUTION_DEADLINE_S)
         copied = copy_ledger(ledger_path(fiberops.root), con)
+    if run.not_configured:
+        context.log.warning(
+            f"fulfilment planned {run.planned} actions, executed none: {run.not_configured}"
+        )
     summary = run.report.summary()
     context.log.info(f"fulfilment: {run.requests} requests, {run.planned} new actions, {summary}")
     for failure in run.report.failed[:20]:
