@@ -19,7 +19,15 @@ import pandas as pd
 from ingest.errors import UnknownSourceError
 from ingest.parsed import ParsedFile
 from ingest.schema import LINEAGE_COLUMNS, RAW_TABLES, ensure_schema
-from ingest.sources import addresses, catalog, completions, orders, plant, technicians
+from ingest.sources import (
+    addresses,
+    billing_export,
+    catalog,
+    completions,
+    orders,
+    plant,
+    technicians,
+)
 
 __all__ = [
     "CHILD_TABLES",
@@ -92,6 +100,13 @@ SOURCES: dict[str, Source] = {
         ),
         Source("technicians", "technicians", ("*.json",), technicians.parse, ("technicians",)),
         Source("completions", "completions", ("*.json",), completions.parse, ("completions",)),
+        Source(
+            "billing_export",
+            "billing",
+            ("*.csv",),
+            billing_export.parse,
+            ("billing_subscriptions",),
+        ),
     )
 }
 

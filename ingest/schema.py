@@ -175,6 +175,15 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "offering_id_delivered": "VARCHAR",
         "payload": "JSON",
     },
+    "billing_subscriptions": {
+        "account_id": "VARCHAR",
+        "order_id": "VARCHAR",
+        "offering_id_billed": "VARCHAR",
+        "addon_ids_billed": "VARCHAR[]",
+        "monthly_price_cents": "BIGINT",
+        "billing_start_date": "DATE",
+        "status": "VARCHAR",
+    },
 }
 
 _QUARANTINE = """

@@ -22,18 +22,23 @@ class SimulationConfig:
         days: Number of simulated UTC days, starting at ``start``.
         seed: Seed of every random choice; the same config gives byte-identical files.
         start: First simulated UTC day.
+        billing_leaks: Revenue leaks of each kind injected into the legacy billing export
+            (``simulator.legacy_billing``); fewer when too few orders qualify.
     """
 
     passings: int = 5000
     days: int = 60
     seed: int = 7
     start: datetime.date = datetime.date(2026, 9, 1)
+    billing_leaks: int = 3
 
     def __post_init__(self) -> None:
         if self.passings < MIN_PASSINGS:
             raise ConfigError(f"passings must be at least {MIN_PASSINGS}, got {self.passings}")
         if self.days < 1:
             raise ConfigError(f"days must be at least 1, got {self.days}")
+        if self.billing_leaks < 0:
+            raise ConfigError(f"billing_leaks must not be negative, got {self.billing_leaks}")
 
     @property
     def last_day(self) -> datetime.date:

@@ -14,6 +14,7 @@ from simulator.customers import generate_orders
 from simulator.errors import SimulatorError
 from simulator.field import generate_submissions, schedule_visits
 from simulator.landing import address_features, land_completions
+from simulator.legacy_billing import EXPORT_COLUMNS, EXPORT_PATH, land_billing
 from simulator.order_events import land_orders
 from simulator.plant import build_plant
 from simulator.serviceability import classify
@@ -21,7 +22,7 @@ from simulator.technicians import generate_technicians
 from simulator.town import build_town
 from simulator.truth import activations, first_invoice, kpi_daily, state_changes
 from simulator.truth_files import TruthTables, write_truth
-from simulator.writers import write_geojson, write_json_array, write_kmz, write_yaml
+from simulator.writers import write_csv, write_geojson, write_json_array, write_kmz, write_yaml
 
 __all__ = ["SimulationSummary", "simulate"]
 
@@ -41,6 +42,7 @@ class SimulationSummary:
         submissions: Distinct well-formed submissions landed.
         invalid_submissions: Landed submissions failing at least one rule.
         activations: Work orders activated.
+        leaks: Revenue leaks injected into the billing export, per leak type.
         landing_dir: Folder of the landing files.
         truth_dir: Folder of the truth files.
     """
@@ -55,6 +57,7 @@ class SimulationSummary:
     submissions: int
     invalid_submissions: int
     activations: int
+    leaks: dict[str, int]
     landing_dir: Path
     truth_dir: Path
 
@@ -118,6 +121,7 @@ def simulate(
     activated = activations(completions.submissions)
     orders_landing = land_orders(config, orders, state_changes(orders, activated))
     addresses_landing = address_features(config, town.addresses)
+    billing = land_billing(config, orders, activated)
 
     progress("writing landing files")
     write_geojson(landing / "gis" / "addresses.geojson", addresses_landing.features())
@@ -130,6 +134,7 @@ def simulate(
         write_json_array(landing / "orders" / f"orders_{day.isoformat()}.json", records)
     for day, records in completions.files.items():
         write_json_array(landing / "completions" / f"completions_{day.isoformat()}.json", records)
+    write_csv(landing / EXPORT_PATH, EXPORT_COLUMNS, billing.rows)
 
     progress("writing ground truth")
     landed = {
@@ -139,8 +144,14 @@ def simulate(
         "orders": orders_landing.records,
         "technicians": len(technicians),
         "completions": completions.records,
+        "billing_export": billing.records,
     }
-    quarantine = addresses_landing.quarantine + orders_landing.quarantine + completions.quarantine
+    quarantine = (
+        addresses_landing.quarantine
+        + orders_landing.quarantine
+        + completions.quarantine
+        + billing.quarantine
+    )
     write_truth(
         truth_dir,
         TruthTables(
@@ -150,6 +161,7 @@ def simulate(
             activations=activated,
             invoices=[first_invoice(a) for a in activated],
             kpi=kpi_daily(orders, completions.submissions, activated),
+            leaks=billing.leaks,
             quarantine=quarantine,
             landed=landed,
         ),
@@ -167,6 +179,7 @@ def simulate(
         submissions=len(completions.submissions),
         invalid_submissions=sum(1 for s in completions.submissions if not s.is_valid),
         activations=len(activated),
+        leaks=dict(sorted(Counter(leak.leak_type for leak in billing.leaks).items())),
         landing_dir=landing,
         truth_dir=truth_dir,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.landing import LandedSubmission, QuarantinedRecord
+from simulator.legacy_billing import Leak, account_id
 from simulator.rules import RULES
 from simulator.serviceability import Coverage
 from simulator.timefmt import iso
@@ -14,7 +15,15 @@ from simulator.writers import write_csv
 
 __all__ = ["LANDED_SOURCES", "TruthTables", "write_truth"]
 
-LANDED_SOURCES = ("addresses", "plant", "catalog", "orders", "technicians", "completions")
+LANDED_SOURCES = (
+    "addresses",
+    "plant",
+    "catalog",
+    "orders",
+    "technicians",
+    "completions",
+    "billing_export",
+)
 
 README = """\
 # Ground truth
@@ -73,16 +82,43 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
   - `missing_order_items`: a `ProductOrderCreateEvent` without `productOrderItem` (an
     abandoned checkout; no other event refers to its order);
   - `non_numeric_rx_power`: a completion whose `optical.ont_rx_power_dbm` is `"n/a"`
-    (a spurious extra version of a work order whose activation does not depend on it).
+    (a spurious extra version of a work order whose activation does not depend on it);
+  - `non_integer_price`: a billing export row whose `monthly_price_cents` is a decimal
+    amount (`65.00`), and `invalid_start_date`: one whose `billing_start_date` is
+    `DD/MM/YYYY` (`_record_index` counts data rows from 0, the header excluded). Both are
+    test accounts whose `order_id` (`PO-9…`) nothing else refers to.
 
 ## landed.csv — landed records per source
 - `source`, `records`: as the contract counts them (features, placemarks, offerings,
-  order events, technicians, completion deliveries — duplicates and malformed included).
+  order events, technicians, completion deliveries, billing export rows — duplicates and
+  malformed included).
 
-## kpi_daily.csv — the `kpi_daily` mart
-- `kpi_date`, `orders`, `installs`, `activations`, `median_hours_order_to_activation`
-  (4 decimals, empty when no activation that day); every day from the first order to the
-  last day with an order, install or activation.
+## leaks.csv — one row per revenue leak injected into `landing/billing/subscriptions.csv`
+The legacy billing export (the operator's BSS) bills its `active` rows; `marts.revenue_leakage`
+reconciles them with the activations of `activations.csv`.
+- `order_id`, `leak_type`: one row per (order, leak type), sorted by both; `leak_type` is
+  `delivered_not_billed`, `billed_not_delivered`, `tier_mismatch` or `billed_late`.
+- `cause`: how the leak was injected: `no_billing_row`, `billing_without_activation` (an
+  order cancelled or never activated), `tier_changed_on_site` (billed the ordered tier, the
+  technician delivered another), `wrong_tier_keyed` (billed a tier neither ordered nor
+  delivered), `late_start`.
+- `account_id`: the BSS account, `ACC-` + the customer number.
+- `offering_id_delivered` (empty when not delivered), `offering_id_billed` (empty when not
+  billed)
+- `days_billed_late`: `billing_start_date` - activation day, days; empty unless
+  `billed_late`.
+- `amount_cents`: the monthly revenue at stake.
+  Prices are the catalog's monthly prices in the address's region, pre-tax, integer cents;
+  *monthly delivered* = the tier delivered on site plus the ordered add-ons, *monthly billed* =
+  the BSS row's `monthly_price_cents`. By `leak_type`:
+  - `delivered_not_billed` (an activation with no `active` billing row): monthly delivered.
+  - `billed_not_delivered` (an `active` billing row whose order has no activation):
+    monthly billed.
+  - `tier_mismatch` (the tier billed is not the tier delivered): monthly delivered - monthly
+    billed, negative when the customer is billed more than was delivered.
+  - `billed_late` (billing starts after the activation day, the UTC date of `activated_at`):
+    monthly delivered * `days_billed_late` / days in the activation day's calendar month,
+    rounded half up.
 """
 
 
@@ -98,6 +134,7 @@ class TruthTables:
     kpi: list[KpiDay]
     quarantine: list[QuarantinedRecord]
     landed: dict[str, int]
+    leaks: list[Leak]
 
 
 def _bool(value: bool) -> str:
@@ -258,5 +295,31 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
                 else f"{k.median_hours_order_to_activation:.4f}",
             ]
             for k in tables.kpi
+        ),
+    )
+    write_csv(
+        directory / "leaks.csv",
+        [
+            "order_id",
+            "leak_type",
+            "cause",
+            "account_id",
+            "offering_id_delivered",
+            "offering_id_billed",
+            "days_billed_late",
+            "amount_cents",
+        ],
+        (
+            [
+                leak.order.order_id,
+                leak.leak_type,
+                leak.cause,
+                account_id(leak.order),
+                leak.offering_id_delivered or "",
+                leak.offering_id_billed or "",
+                "" if leak.days_billed_late is None else leak.days_billed_late,
+                leak.amount_cents,
+            ]
+            for leak in tables.leaks
         ),
     )

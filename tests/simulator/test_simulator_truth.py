@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import collections
+import csv
 import datetime
 import json
 import math
@@ -196,19 +197,34 @@ def test_every_landed_record_is_counted(small_run: Run) -> None:
         "orders": sum(len(e) for e in small_run.daily("orders").values()),
         "technicians": len(technicians),
         "completions": sum(len(s) for s in small_run.daily("completions").values()),
+        "billing_export": len(_billing_rows(small_run)),
     }
     assert landed == small_run.summary.landed
 
 
+def _billing_rows(run: Run) -> list[dict[str, str]]:
+    with (run.landing / "billing" / "subscriptions.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
     rows = small_run.truth("quarantine")
-    assert {r["source"] for r in rows} == {"addresses", "orders", "completions"}
+    assert {r["source"] for r in rows} == {"addresses", "orders", "completions", "billing_export"}
     features = small_run.features()
+    billing = _billing_rows(small_run)
     for row in rows:
         index = int(row["_record_index"])
         if row["source"] == "addresses":
             assert row["_source_file"] == "gis/addresses.geojson"
             assert features[index]["geometry"] is None
+            continue
+        if row["source"] == "billing_export":
+            assert row["_source_file"] == "billing/subscriptions.csv"
+            bad = billing[index]
+            if row["reason_code"] == "non_integer_price":
+                assert not bad["monthly_price_cents"].isdigit()
+            else:
+                assert re.fullmatch(r"\d\d/\d\d/\d{4}", bad["billing_start_date"])
             continue
         record = json.loads((small_run.landing / row["_source_file"]).read_text())[index]
         if row["source"] == "orders":
@@ -460,4 +476,14 @@ def test_truth_headers_follow_the_contract(small_run: Run) -> None:
         "reason_code",
     ]
     assert small_run.truth_header("landed") == ["source", "records"]
+    assert small_run.truth_header("leaks") == [
+        "order_id",
+        "leak_type",
+        "cause",
+        "account_id",
+        "offering_id_delivered",
+        "offering_id_billed",
+        "days_billed_late",
+        "amount_cents",
+    ]
     assert (small_run.home / "truth" / "README.md").read_text().startswith("# Ground truth")
