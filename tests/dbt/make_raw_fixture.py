@@ -8,7 +8,8 @@ columns included. The rows cover the business rules the marts implement:
 - orders: a cancelled order, an open order, a re-delivered create event, an item without price;
 - completions: one defect of each rule, one with all four, a re-delivered submission, a
   correction (v2) of an invalid submission, two valid versions, a late submission, and an
-  upgrade on site; with days where nothing happens before the last activation.
+  upgrade on site; with days where nothing happens before the last activation;
+- billing export: the first activation billed right, the cancelled order never billed.
 """
 
 from __future__ import annotations
@@ -92,6 +93,11 @@ RAW_TABLES: dict[str, str] = {
         "feature_id VARCHAR, layer VARCHAR, name VARCHAR, geometry_type VARCHAR,"
         " geometry_wkt VARCHAR, lon DOUBLE, lat DOUBLE, source_crs VARCHAR, properties JSON"
     ),
+    "billing_subscriptions": (
+        "account_id VARCHAR, order_id VARCHAR, offering_id_billed VARCHAR,"
+        " addon_ids_billed VARCHAR[], monthly_price_cents BIGINT, billing_start_date DATE,"
+        " status VARCHAR"
+    ),
 }
 
 # Columns added by the coverage-and-sales work; rows above that stop short leave them null.
@@ -123,6 +129,11 @@ GIS_FEATURES = [
         "EPSG:4326",
         "{}",
     ),
+]
+
+BILLING_SUBSCRIPTIONS = [
+    ("ACC-000001", "PO-000001", "fiber-500", ["voice"], 7500, date(2026, 9, 3), "active"),
+    ("ACC-000002", "PO-000002", "fiber-500", [], 6500, None, "cancelled"),
 ]
 
 # Splitter SPL-0001 (built); addresses near it sit a few tens of metres north or west.
@@ -477,6 +488,7 @@ def build_raw_fixture(db_path: Path | str) -> Path:
         ],
         "leads": _lineage("leads/leads.json", LEADS),
         "gis_features": _lineage("gis/features/phases.kml", GIS_FEATURES),
+        "billing_subscriptions": _lineage("billing/subscriptions.csv", BILLING_SUBSCRIPTIONS),
     }
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema if not exists raw")

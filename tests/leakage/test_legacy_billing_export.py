@@ -20,6 +20,7 @@ import yaml
 
 from simulator import SimulationConfig, simulate
 from simulator.legacy_billing import EXPORT_COLUMNS, EXPORT_PATH, LEAK_TYPES
+from simulator.truth_files import README
 
 SEEDS = (1, 2, 3, 7, 11)
 CATALOG_YAML = Path(__file__).resolve().parents[2] / "catalog" / "catalog.yaml"
@@ -125,3 +126,16 @@ def test_export_header_and_cancelled_rows(tmp_path: Path) -> None:
     assert cancelled, "some cancelled orders carry a never-billed BSS row"
     assert all(r["billing_start_date"] == "" for r in cancelled)
     assert all(r["account_id"] == "ACC-" + r["order_id"][3:] for r in rows)
+
+
+def test_truth_and_mart_define_amount_cents_identically() -> None:
+    models = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts" / "leakage"
+    document = yaml.safe_load((models / "_leakage__models.yml").read_text())
+    [model] = document["models"]
+    [column] = [c for c in model["columns"] if c["name"] == "amount_cents"]
+
+    def definition(text: str) -> str:
+        start = text.index("Prices are the catalog's")
+        return " ".join(text[start:].split("\n## ")[0].split())
+
+    assert definition(column["description"]) == definition(README.split("## leaks.csv")[1])

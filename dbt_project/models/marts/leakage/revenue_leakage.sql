@@ -1,0 +1,144 @@
+{#-
+    Revenue leakage: the BSS export's `active` subscriptions reconciled with the activations
+    (what the field delivered, network-verified). One row per (order, leak type). Prices are
+    the catalog's monthly prices in the address's region, pre-tax, integer cents; "delivered"
+    is the tier delivered on site plus the ordered add-ons, "billed" the BSS row's
+    monthly_price_cents.
+      delivered_not_billed  an activation without an active billing row: delivered
+      billed_not_delivered  an active billing row without an activation: billed
+      tier_mismatch         the tier billed is not the tier delivered: delivered - billed
+      billed_late           billing starts after the activation day: delivered * days late
+                            / days in the activation day's month, rounded half up
+-#}
+with activations as (
+    select * from {{ ref('activations') }}
+),
+
+orders as (
+    select * from {{ ref('orders') }}
+),
+
+prices as (
+    select * from {{ ref('offering_prices') }}
+),
+
+order_items as (
+    select * from {{ ref('stg_orders__order_items') }}
+),
+
+billed as (
+    select * from {{ ref('stg_billing_export__subscriptions') }}
+    where status = 'active'
+),
+
+ordered_addons as (
+    select distinct order_items.order_id, order_items.offering_id
+    from order_items
+    where order_items.item_action = 'add'
+),
+
+addon_prices as (
+    select
+        activations.order_id,
+        sum(prices.monthly_price_cents) as monthly_price_cents
+    from activations
+    inner join ordered_addons
+        on activations.order_id = ordered_addons.order_id
+    inner join prices
+        on ordered_addons.offering_id = prices.offering_id
+        and activations.region = prices.region
+    where prices.offering_kind = 'addon'
+    group by activations.order_id
+),
+
+delivered as (
+    select
+        activations.order_id,
+        activations.work_order_id,
+        activations.offering_id as offering_id_delivered,
+        cast(activations.activated_at as date) as activated_on,
+        tier_prices.monthly_price_cents + coalesce(addon_prices.monthly_price_cents, 0)
+            as monthly_price_cents_delivered
+    from activations
+    left join prices as tier_prices
+        on activations.offering_id = tier_prices.offering_id
+        and activations.region = tier_prices.region
+    left join addon_prices
+        on activations.order_id = addon_prices.order_id
+),
+
+reconciled as (
+    select
+        coalesce(delivered.order_id, billed.order_id) as order_id,
+        billed.account_id,
+        delivered.work_order_id,
+        delivered.offering_id_delivered,
+        billed.offering_id_billed,
+        delivered.monthly_price_cents_delivered,
+        billed.monthly_price_cents as monthly_price_cents_billed,
+        delivered.activated_on,
+        billed.billing_start_date,
+        delivered.order_id is not null as is_delivered,
+        billed.order_id is not null as is_billed,
+        {{ dbt.datediff('delivered.activated_on', 'billed.billing_start_date', 'day') }}
+            as days_billed_late,
+        cast(extract(day from {{ dbt.last_day('delivered.activated_on', 'month') }}) as integer)
+            as days_in_activation_month
+    from delivered
+    full outer join billed
+        on delivered.order_id = billed.order_id
+),
+
+leaks as (
+    select 'delivered_not_billed' as leak_type, *, monthly_price_cents_delivered as amount_cents
+    from reconciled
+    where is_delivered and not is_billed
+
+    union all
+
+    select 'billed_not_delivered' as leak_type, *, monthly_price_cents_billed as amount_cents
+    from reconciled
+    where is_billed and not is_delivered
+
+    union all
+
+    select
+        'tier_mismatch' as leak_type,
+        *,
+        monthly_price_cents_delivered - monthly_price_cents_billed as amount_cents
+    from reconciled
+    where is_billed and is_delivered and offering_id_billed <> offering_id_delivered
+
+    union all
+
+    select
+        'billed_late' as leak_type,
+        *,
+        cast(floor(
+            (2 * monthly_price_cents_delivered * days_billed_late + days_in_activation_month)
+            / (2.0 * days_in_activation_month)
+        ) as bigint) as amount_cents
+    from reconciled
+    where is_billed and is_delivered and days_billed_late > 0
+)
+
+select
+    leaks.leak_type || ':' || leaks.order_id as leak_id,
+    leaks.leak_type,
+    leaks.order_id,
+    orders.customer_id,
+    leaks.account_id,
+    leaks.work_order_id,
+    orders.region,
+    orders.state as order_state,
+    leaks.offering_id_delivered,
+    leaks.offering_id_billed,
+    leaks.monthly_price_cents_delivered,
+    leaks.monthly_price_cents_billed,
+    leaks.activated_on,
+    leaks.billing_start_date,
+    case when leaks.leak_type = 'billed_late' then leaks.days_billed_late end as days_billed_late,
+    cast(leaks.amount_cents as bigint) as amount_cents
+from leaks
+left join orders
+    on leaks.order_id = orders.order_id
