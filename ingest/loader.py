@@ -25,6 +25,7 @@ from ingest.sources import (
     catalog,
     completions,
     orders,
+    payments,
     plant,
     technicians,
 )
@@ -107,6 +108,7 @@ SOURCES: dict[str, Source] = {
             billing_export.parse,
             ("billing_subscriptions",),
         ),
+        Source("payments", "payments", ("*.csv",), payments.parse, ("payments",)),
     )
 }
 

@@ -184,6 +184,16 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "billing_start_date": "DATE",
         "status": "VARCHAR",
     },
+    "payments": {
+        "payment_id": "VARCHAR",
+        "invoice_id": "VARCHAR",
+        "customer_id": "VARCHAR",
+        "amount_cents": "BIGINT",
+        "method": "VARCHAR",
+        "status": "VARCHAR",
+        "return_code": "VARCHAR",
+        "paid_at": "TIMESTAMP",
+    },
 }
 
 _QUARANTINE = """

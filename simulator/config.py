@@ -24,6 +24,12 @@ class SimulationConfig:
         start: First simulated UTC day.
         billing_leaks: Revenue leaks of each kind injected into the legacy billing export
             (``simulator.legacy_billing``); fewer when too few orders qualify.
+        late_payment_share: Share of invoices paid in full after their due date.
+        unpaid_share: Share of invoices never paid.
+        partial_payment_share: Share of invoices paid in part by the due date (the rest
+            later, or never).
+        ach_return_share: Share of ACH and autopay debits returned by the bank a few days
+            after they settled (``simulator.payments``).
     """
 
     passings: int = 5000
@@ -31,6 +37,10 @@ class SimulationConfig:
     seed: int = 7
     start: datetime.date = datetime.date(2026, 9, 1)
     billing_leaks: int = 3
+    late_payment_share: float = 0.12
+    unpaid_share: float = 0.08
+    partial_payment_share: float = 0.08
+    ach_return_share: float = 0.15
 
     def __post_init__(self) -> None:
         if self.passings < MIN_PASSINGS:
@@ -39,6 +49,19 @@ class SimulationConfig:
             raise ConfigError(f"days must be at least 1, got {self.days}")
         if self.billing_leaks < 0:
             raise ConfigError(f"billing_leaks must not be negative, got {self.billing_leaks}")
+        shares = {
+            "late_payment_share": self.late_payment_share,
+            "unpaid_share": self.unpaid_share,
+            "partial_payment_share": self.partial_payment_share,
+            "ach_return_share": self.ach_return_share,
+        }
+        for name, share in shares.items():
+            if not 0 <= share <= 1:
+                raise ConfigError(f"{name} must be from 0 to 1, got {share}")
+        if self.late_payment_share + self.unpaid_share + self.partial_payment_share > 1:
+            raise ConfigError(
+                "late_payment_share + unpaid_share + partial_payment_share must be at most 1"
+            )
 
     @property
     def last_day(self) -> datetime.date:

@@ -16,11 +16,12 @@ from simulator.field import generate_submissions, schedule_visits
 from simulator.landing import address_features, land_completions
 from simulator.legacy_billing import EXPORT_COLUMNS, EXPORT_PATH, land_billing
 from simulator.order_events import land_orders
+from simulator.payments import PAYMENT_COLUMNS, file_name, land_payments, receivables
 from simulator.plant import build_plant
 from simulator.serviceability import classify
 from simulator.technicians import generate_technicians
 from simulator.town import build_town
-from simulator.truth import activations, first_invoice, kpi_daily, state_changes
+from simulator.truth import activations, billing_terms, first_invoice, kpi_daily, state_changes
 from simulator.truth_files import TruthTables, write_truth
 from simulator.writers import write_csv, write_geojson, write_json_array, write_kmz, write_yaml
 
@@ -43,6 +44,7 @@ class SimulationSummary:
         invalid_submissions: Landed submissions failing at least one rule.
         activations: Work orders activated.
         leaks: Revenue leaks injected into the billing export, per leak type.
+        dunning: Invoices owed per dunning stage as of the data's last day.
         landing_dir: Folder of the landing files.
         truth_dir: Folder of the truth files.
     """
@@ -58,6 +60,7 @@ class SimulationSummary:
     invalid_submissions: int
     activations: int
     leaks: dict[str, int]
+    dunning: dict[str, int]
     landing_dir: Path
     truth_dir: Path
 
@@ -122,6 +125,11 @@ def simulate(
     orders_landing = land_orders(config, orders, state_changes(orders, activated))
     addresses_landing = address_features(config, town.addresses)
     billing = land_billing(config, orders, activated)
+    kpi = kpi_daily(orders, completions.submissions, activated)
+    through = kpi[-1].kpi_date if kpi else config.last_day
+    invoices = [first_invoice(a) for a in activated]
+    payments = land_payments(config, invoices, billing_terms())
+    owed = receivables(invoices, payments.payments, through, billing_terms())
 
     progress("writing landing files")
     write_geojson(landing / "gis" / "addresses.geojson", addresses_landing.features())
@@ -135,6 +143,8 @@ def simulate(
     for day, records in completions.files.items():
         write_json_array(landing / "completions" / f"completions_{day.isoformat()}.json", records)
     write_csv(landing / EXPORT_PATH, EXPORT_COLUMNS, billing.rows)
+    for day, rows in payments.files.items():
+        write_csv(landing / file_name(day), PAYMENT_COLUMNS, rows)
 
     progress("writing ground truth")
     landed = {
@@ -145,12 +155,14 @@ def simulate(
         "technicians": len(technicians),
         "completions": completions.records,
         "billing_export": billing.records,
+        "payments": payments.records,
     }
     quarantine = (
         addresses_landing.quarantine
         + orders_landing.quarantine
         + completions.quarantine
         + billing.quarantine
+        + payments.quarantine
     )
     write_truth(
         truth_dir,
@@ -159,9 +171,10 @@ def simulate(
             olt_of_port={p.pon_port_id: p.olt_id for p in plant.pon_ports},
             submissions=completions.submissions,
             activations=activated,
-            invoices=[first_invoice(a) for a in activated],
-            kpi=kpi_daily(orders, completions.submissions, activated),
+            invoices=invoices,
+            kpi=kpi,
             leaks=billing.leaks,
+            receivables=owed,
             quarantine=quarantine,
             landed=landed,
         ),
@@ -180,6 +193,7 @@ def simulate(
         invalid_submissions=sum(1 for s in completions.submissions if not s.is_valid),
         activations=len(activated),
         leaks=dict(sorted(Counter(leak.leak_type for leak in billing.leaks).items())),
+        dunning=dict(sorted(Counter(r.dunning_stage for r in owed).items())),
         landing_dir=landing,
         truth_dir=truth_dir,
     )

@@ -93,10 +93,16 @@ class BillingTerms:
     Attributes:
         tax_rates_bp: Tax rate by region, basis points.
         anchor_day: Day of month a billing cycle starts (1 = calendar month).
+        payment_terms_days: Days from the bill date to the payment due date.
+        reminder_after_days: Days past due (balance left) that reach the dunning reminder.
+        suspend_after_days: Days past due (balance left) that reach suspension.
     """
 
     tax_rates_bp: dict[str, int]
     anchor_day: int
+    payment_terms_days: int
+    reminder_after_days: int
+    suspend_after_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +161,12 @@ def state_changes(orders: list[Order], activated: list[Activation]) -> list[Stat
 
 @functools.cache
 def billing_terms() -> BillingTerms:
-    """Tax rates and the cycle anchor of the repository's ``catalog/billing.yaml``.
+    """Tax rates, cycle anchor, payment terms and dunning thresholds of ``catalog/billing.yaml``.
 
     Raises:
-        ConfigError: A catalog region has no integer tax rate, or the anchor day is not an
-            integer from 1 to 28.
+        ConfigError: A catalog region has no integer tax rate, the anchor day is not an
+            integer from 1 to 28, the payment terms or a dunning threshold is not a whole
+            number of days, or not ``1 <= reminder < suspend``.
     """
     document: Any = yaml.safe_load(BILLING_PATH.read_bytes())
     if not isinstance(document, dict):
@@ -171,7 +178,25 @@ def billing_terms() -> BillingTerms:
     anchor = document.get("billing_cycle_anchor_day", 1)
     if not isinstance(anchor, int) or not 1 <= anchor <= 28:
         raise ConfigError(f"{BILLING_PATH}: billing_cycle_anchor_day: {anchor!r} not in 1..28")
-    return BillingTerms(tax_rates_bp=dict(rates), anchor_day=anchor)
+    days = {}
+    for key in ("payment_terms_days", "dunning_reminder_after_days", "dunning_suspend_after_days"):
+        value = document.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{BILLING_PATH}: {key}: {value!r} is not a whole number of days")
+        days[key] = value
+    reminder, suspend = days["dunning_reminder_after_days"], days["dunning_suspend_after_days"]
+    if not 1 <= reminder < suspend:
+        raise ConfigError(
+            f"{BILLING_PATH}: dunning thresholds {reminder}, {suspend}: need 1 <= reminder"
+            " < suspend"
+        )
+    return BillingTerms(
+        tax_rates_bp=dict(rates),
+        anchor_day=anchor,
+        payment_terms_days=days["payment_terms_days"],
+        reminder_after_days=reminder,
+        suspend_after_days=suspend,
+    )
 
 
 def _half_up(exact: Fraction) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from simulator.landing import LandedSubmission, QuarantinedRecord
 from simulator.legacy_billing import Leak, account_id
+from simulator.payments import Receivable
 from simulator.rules import RULES
 from simulator.serviceability import Coverage
 from simulator.timefmt import iso
@@ -23,6 +24,7 @@ LANDED_SOURCES = (
     "technicians",
     "completions",
     "billing_export",
+    "payments",
 )
 
 README = """\
@@ -86,12 +88,34 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
   - `non_integer_price`: a billing export row whose `monthly_price_cents` is a decimal
     amount (`65.00`), and `invalid_start_date`: one whose `billing_start_date` is
     `DD/MM/YYYY` (`_record_index` counts data rows from 0, the header excluded). Both are
-    test accounts whose `order_id` (`PO-9…`) nothing else refers to.
+    test accounts whose `order_id` (`PO-9…`) nothing else refers to;
+  - `non_integer_amount`: a payment row whose `amount_cents` is a decimal amount
+    (`65.00`), and `invalid_paid_at`: one whose `paid_at` is `DD/MM/YYYY HH:MM:SS`
+    (`_record_index` counts the file's data rows from 0). Their `payment_id` (`PAY-9…`)
+    nothing else refers to; they pay nothing.
 
 ## landed.csv — landed records per source
 - `source`, `records`: as the contract counts them (features, placemarks, offerings,
-  order events, technicians, completion deliveries, billing export rows — duplicates and
-  malformed included).
+  order events, technicians, completion deliveries, billing export rows, payment rows —
+  duplicates and malformed included).
+
+## receivables.csv — one row per invoice of `invoices.csv`: what is left to pay
+Payments land in `landing/payments/payments_<YYYY-MM-DD>.csv` (settlements and ACH returns);
+*the data's last day* is the last day of `kpi_daily.csv`. Only the well-formed payment rows
+dated (UTC) on or before that day count. `marts.receivables` checks against it.
+- `invoice_id`, `order_id`, `amount_cents`: as `invoices.csv`.
+- `paid_cents`: `amount_cents` of the invoice's `settled` rows minus those of its `returned`
+  rows (a return repeats the `payment_id` of the debit it reverses).
+- `balance_cents`: `amount_cents - paid_cents`.
+- `due_date`: `billing_period_start + payment_terms_days` (`catalog/billing.yaml`).
+- `days_overdue`: the data's last day - `due_date`, in days, at least 0; 0 when
+  `balance_cents <= 0`.
+- `dunning_stage`: `suspend` when `days_overdue >= dunning_suspend_after_days`, else
+  `reminder` when `days_overdue >= dunning_reminder_after_days`, else `current`
+  (`catalog/billing.yaml`; a paid invoice is `current`).
+- `paid_in_full_at`: when `balance_cents <= 0`, the `paid_at` of the row that brought the
+  balance from above 0 to 0 or below, taking rows in `paid_at` order (the latest such row,
+  when a return reopened the balance and a later payment closed it again); empty otherwise.
 
 ## leaks.csv — one row per revenue leak injected into `landing/billing/subscriptions.csv`
 The legacy billing export (the operator's BSS) bills its `active` rows; `marts.revenue_leakage`
@@ -135,6 +159,7 @@ class TruthTables:
     quarantine: list[QuarantinedRecord]
     landed: dict[str, int]
     leaks: list[Leak]
+    receivables: list[Receivable]
 
 
 def _bool(value: bool) -> str:
@@ -321,5 +346,33 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
                 leak.amount_cents,
             ]
             for leak in tables.leaks
+        ),
+    )
+    write_csv(
+        directory / "receivables.csv",
+        [
+            "invoice_id",
+            "order_id",
+            "amount_cents",
+            "paid_cents",
+            "balance_cents",
+            "due_date",
+            "days_overdue",
+            "dunning_stage",
+            "paid_in_full_at",
+        ],
+        (
+            [
+                r.invoice.invoice_id,
+                r.invoice.order.order_id,
+                r.invoice.amount_cents,
+                r.paid_cents,
+                r.balance_cents,
+                r.due_date.isoformat(),
+                r.days_overdue,
+                r.dunning_stage,
+                "" if r.paid_in_full_at is None else iso(r.paid_in_full_at),
+            ]
+            for r in tables.receivables
         ),
     )

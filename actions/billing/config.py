@@ -1,4 +1,4 @@
-"""The billing configuration: currency, tax rates by region, bill cycle and payment terms.
+"""The billing configuration: currency, tax rates, bill cycle, payment terms and dunning.
 
 ``catalog/billing.yaml`` is validated on load like the catalog itself, and checked against
 the catalog: same currency, and a tax rate for every region the catalog sells in.
@@ -10,16 +10,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from actions.billing.errors import BillingConfigError
 from catalog.model import CATALOG_PATH, Catalog, CatalogError, describe_errors, load_catalog
 
-__all__ = ["BILLING_PATH", "BasisPoints", "BillingConfig", "load_billing_config"]
+__all__ = ["BILLING_PATH", "BasisPoints", "BillingConfig", "dbt_vars", "load_billing_config"]
 
 BILLING_PATH = CATALOG_PATH.parent / "billing.yaml"
 
 BasisPoints = Annotated[int, Field(ge=0, le=10_000, strict=True)]
+Days = Annotated[int, Field(ge=1, le=365, strict=True)]
 
 
 class BillingConfig(BaseModel):
@@ -32,6 +33,10 @@ class BillingConfig(BaseModel):
         billing_cycle_anchor_day: Day of month a cycle starts (1 = calendar month, at most
             28 so that every month has it).
         payment_terms_days: Days from the bill date to the payment due date.
+        dunning_reminder_after_days: Days past the due date with a balance left after which
+            the customer is reminded (``marts.receivables.dunning_stage = 'reminder'``).
+        dunning_suspend_after_days: Days past the due date after which the service is
+            suspended (``'suspend'``); more than ``dunning_reminder_after_days``.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -41,6 +46,26 @@ class BillingConfig(BaseModel):
     tax_rates_bp: dict[str, BasisPoints] = Field(min_length=1)
     billing_cycle_anchor_day: Annotated[int, Field(ge=1, le=28, strict=True)] = 1
     payment_terms_days: Annotated[int, Field(ge=0, le=365, strict=True)]
+    dunning_reminder_after_days: Days
+    dunning_suspend_after_days: Days
+
+    @model_validator(mode="after")
+    def _suspend_after_reminder(self) -> BillingConfig:
+        if self.dunning_suspend_after_days <= self.dunning_reminder_after_days:
+            raise ValueError(
+                f"dunning_suspend_after_days ({self.dunning_suspend_after_days}) must be more"
+                f" than dunning_reminder_after_days ({self.dunning_reminder_after_days})"
+            )
+        return self
+
+
+def dbt_vars(config: BillingConfig) -> dict[str, int]:
+    """The terms the dbt models need (``--vars``): due date and dunning thresholds, days."""
+    return {
+        "payment_terms_days": config.payment_terms_days,
+        "dunning_reminder_after_days": config.dunning_reminder_after_days,
+        "dunning_suspend_after_days": config.dunning_suspend_after_days,
+    }
 
 
 def _check_against_catalog(config: BillingConfig, catalog: Catalog) -> list[tuple[str, str]]:

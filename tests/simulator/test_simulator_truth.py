@@ -198,6 +198,7 @@ def test_every_landed_record_is_counted(small_run: Run) -> None:
         "technicians": len(technicians),
         "completions": sum(len(s) for s in small_run.daily("completions").values()),
         "billing_export": len(_billing_rows(small_run)),
+        "payments": sum(len(rows) for rows in _payment_files(small_run).values()),
     }
     assert landed == small_run.summary.landed
 
@@ -207,11 +208,26 @@ def _billing_rows(run: Run) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _payment_files(run: Run) -> dict[str, list[dict[str, str]]]:
+    files = {}
+    for path in sorted((run.landing / "payments").glob("*.csv")):
+        with path.open(newline="") as handle:
+            files[f"payments/{path.name}"] = list(csv.DictReader(handle))
+    return files
+
+
 def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
     rows = small_run.truth("quarantine")
-    assert {r["source"] for r in rows} == {"addresses", "orders", "completions", "billing_export"}
+    assert {r["source"] for r in rows} == {
+        "addresses",
+        "orders",
+        "completions",
+        "billing_export",
+        "payments",
+    }
     features = small_run.features()
     billing = _billing_rows(small_run)
+    payments = _payment_files(small_run)
     for row in rows:
         index = int(row["_record_index"])
         if row["source"] == "addresses":
@@ -225,6 +241,14 @@ def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
                 assert not bad["monthly_price_cents"].isdigit()
             else:
                 assert re.fullmatch(r"\d\d/\d\d/\d{4}", bad["billing_start_date"])
+            continue
+        if row["source"] == "payments":
+            bad = payments[row["_source_file"]][index]
+            assert bad["payment_id"].startswith("PAY-9")
+            if row["reason_code"] == "non_integer_amount":
+                assert not bad["amount_cents"].isdigit()
+            else:
+                assert re.fullmatch(r"\d\d/\d\d/\d{4} [\d:]{8}", bad["paid_at"])
             continue
         record = json.loads((small_run.landing / row["_source_file"]).read_text())[index]
         if row["source"] == "orders":
@@ -485,5 +509,16 @@ def test_truth_headers_follow_the_contract(small_run: Run) -> None:
         "offering_id_billed",
         "days_billed_late",
         "amount_cents",
+    ]
+    assert small_run.truth_header("receivables") == [
+        "invoice_id",
+        "order_id",
+        "amount_cents",
+        "paid_cents",
+        "balance_cents",
+        "due_date",
+        "days_overdue",
+        "dunning_stage",
+        "paid_in_full_at",
     ]
     assert (small_run.home / "truth" / "README.md").read_text().startswith("# Ground truth")
