@@ -1,5 +1,6 @@
 """dbt models as assets, and the publication of the marts to the serving copy."""
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from actions.billing.config import dbt_vars, load_billing_config
 from fiberops import warehouse
 from orchestration.dbt import FiberOpsDbtTranslator, dbt_project, prepare
 from orchestration.defs.ingest import WAREHOUSE_POOL
@@ -24,7 +26,9 @@ def _build(
     # dbt's profile reads FIBEROPS_HOME from the environment, as this resource does.
     if Path(os.environ.get("FIBEROPS_HOME", "")).resolve() != fiberops.root:
         raise dg.Failure(f"FIBEROPS_HOME is not {fiberops.root}: dbt would build elsewhere")
-    yield from dbt.cli(["build"], context=context).stream()
+    # Payment terms and dunning thresholds live in catalog/billing.yaml only (marts.receivables).
+    terms = json.dumps(dbt_vars(load_billing_config()))
+    yield from dbt.cli(["build", "--vars", terms], context=context).stream()
 
 
 @dbt_assets(

@@ -9,7 +9,8 @@ columns included. The rows cover the business rules the marts implement:
 - completions: one defect of each rule, one with all four, a re-delivered submission, a
   correction (v2) of an invalid submission, two valid versions, a late submission, and an
   upgrade on site; with days where nothing happens before the last activation;
-- billing export: the first activation billed right, the cancelled order never billed.
+- billing export: the first activation billed right, the cancelled order never billed;
+- payments: an ACH debit of the first order's invoice, returned, then paid again by card.
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ RAW_TABLES: dict[str, str] = {
         " addon_ids_billed VARCHAR[], monthly_price_cents BIGINT, billing_start_date DATE,"
         " status VARCHAR"
     ),
+    "payments": (
+        "payment_id VARCHAR, invoice_id VARCHAR, customer_id VARCHAR, amount_cents BIGINT,"
+        " method VARCHAR, status VARCHAR, return_code VARCHAR, paid_at TIMESTAMP"
+    ),
 }
 
 # Columns added by the coverage-and-sales work; rows above that stop short leave them null.
@@ -134,6 +139,39 @@ GIS_FEATURES = [
 BILLING_SUBSCRIPTIONS = [
     ("ACC-000001", "PO-000001", "fiber-500", ["voice"], 7500, date(2026, 9, 3), "active"),
     ("ACC-000002", "PO-000002", "fiber-500", [], 6500, None, "cancelled"),
+]
+
+PAYMENTS = [
+    (
+        "PAY-00000001",
+        "INV-PO-000001-202609",
+        "CUS-000001",
+        9500,
+        "ach",
+        "settled",
+        None,
+        datetime(2026, 9, 5, 10, 0),
+    ),
+    (
+        "PAY-00000001",
+        "INV-PO-000001-202609",
+        "CUS-000001",
+        9500,
+        "ach",
+        "returned",
+        "R01",
+        datetime(2026, 9, 8, 10, 0),
+    ),
+    (
+        "PAY-00000002",
+        "INV-PO-000001-202609",
+        "CUS-000001",
+        9500,
+        "card",
+        "settled",
+        None,
+        datetime(2026, 9, 9, 10, 0),
+    ),
 ]
 
 # Splitter SPL-0001 (built); addresses near it sit a few tens of metres north or west.
@@ -489,6 +527,7 @@ def build_raw_fixture(db_path: Path | str) -> Path:
         "leads": _lineage("leads/leads.json", LEADS),
         "gis_features": _lineage("gis/features/phases.kml", GIS_FEATURES),
         "billing_subscriptions": _lineage("billing/subscriptions.csv", BILLING_SUBSCRIPTIONS),
+        "payments": _lineage("payments/payments_2026-09-05.csv", PAYMENTS),
     }
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema if not exists raw")

@@ -5,6 +5,7 @@ One build per module (about 15 s); every test reads the resulting warehouse read
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +17,8 @@ from typing import Any
 import duckdb
 import pytest
 from make_raw_fixture import RAW_TABLES, build_raw_fixture
+
+from actions.billing.config import dbt_vars, load_billing_config
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -50,6 +53,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
             str(home / "dbt_target"),
             "--log-path",
             str(home / "dbt_logs"),
+            "--vars",
+            json.dumps(dbt_vars(load_billing_config())),
         ],
         env=env,
         capture_output=True,

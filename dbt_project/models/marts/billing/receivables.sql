@@ -1,0 +1,124 @@
+{#-
+    What is left to pay on each issued invoice as of the day the data covers to (kpi_daily's
+    last day), with its dunning stage; the dunning actions read it. paid_cents nets the bank's
+    settlements and returns dated up to as_of_date; an invoice is due payment_terms_days after
+    its billing_period_start; the stage follows days_overdue and the dunning_*_after_days of
+    catalog/billing.yaml. paid_in_full_at is when the payment that left nothing to pay
+    settled (the latest, when a return reopened the balance).
+-#}
+with invoices as (
+    select * from {{ ref('invoices') }}
+),
+
+orders as (
+    select * from {{ ref('int_orders_latest') }}
+),
+
+payments as (
+    select * from {{ ref('stg_payments__payments') }}
+),
+
+as_of as (
+    select max(kpi_date) as as_of_date from {{ ref('kpi_daily') }}
+),
+
+counted as (
+    select
+        payments.invoice_id,
+        payments.payment_id,
+        payments.status,
+        payments.paid_at,
+        case
+            when payments.status = 'returned' then -payments.amount_cents
+            else payments.amount_cents
+        end as signed_cents
+    from payments
+    cross join as_of
+    where cast(payments.paid_at as date) <= as_of.as_of_date
+),
+
+running as (
+    select
+        counted.invoice_id,
+        counted.paid_at,
+        counted.signed_cents,
+        invoices.amount_cents - sum(counted.signed_cents) over (
+            partition by counted.invoice_id
+            order by counted.paid_at, counted.payment_id, counted.status
+            rows between unbounded preceding and current row
+        ) as balance_after_cents
+    from counted
+    inner join invoices
+        on counted.invoice_id = invoices.invoice_id
+),
+
+netted as (
+    select
+        invoice_id,
+        sum(signed_cents) as paid_cents,
+        max(
+            case
+                when balance_after_cents <= 0 and balance_after_cents + signed_cents > 0
+                    then paid_at
+            end
+        ) as cleared_at
+    from running
+    group by invoice_id
+),
+
+balances as (
+    select
+        invoices.invoice_id,
+        invoices.order_id,
+        invoices.customer_id,
+        orders.customer_name,
+        orders.customer_email,
+        invoices.amount_cents,
+        coalesce(netted.paid_cents, 0) as paid_cents,
+        invoices.amount_cents - coalesce(netted.paid_cents, 0) as balance_cents,
+        cast(
+            {{ dbt.dateadd('day', billing_term('payment_terms_days'), 'invoices.billing_period_start') }}
+            as date
+        ) as due_date,
+        netted.cleared_at,
+        as_of.as_of_date
+    from invoices
+    left join netted
+        on invoices.invoice_id = netted.invoice_id
+    left join orders
+        on invoices.order_id = orders.order_id
+    cross join as_of
+),
+
+overdue as (
+    select
+        *,
+        cast(
+            case
+                when balance_cents > 0 and due_date < as_of_date
+                    then {{ dbt.datediff('due_date', 'as_of_date', 'day') }}
+                else 0
+            end as integer
+        ) as days_overdue
+    from balances
+)
+
+select
+    invoice_id,
+    order_id,
+    customer_id,
+    customer_name,
+    customer_email,
+    amount_cents,
+    paid_cents,
+    balance_cents,
+    due_date,
+    days_overdue,
+    case
+        when days_overdue >= {{ billing_term('dunning_suspend_after_days') }} then 'suspend'
+        when days_overdue >= {{ billing_term('dunning_reminder_after_days') }} then 'reminder'
+        else 'current'
+    end as dunning_stage,
+    case when balance_cents <= 0 then cleared_at end as paid_in_full_at,
+    as_of_date
+from overdue
