@@ -21,7 +21,14 @@ from simulator.plant import build_plant
 from simulator.serviceability import classify
 from simulator.technicians import generate_technicians
 from simulator.town import build_town
-from simulator.truth import activations, billing_terms, first_invoice, kpi_daily, state_changes
+from simulator.truth import (
+    activations,
+    billing_terms,
+    first_invoice,
+    kpi_daily,
+    monthly_invoices,
+    state_changes,
+)
 from simulator.truth_files import TruthTables, write_truth
 from simulator.writers import write_csv, write_geojson, write_json_array, write_kmz, write_yaml
 
@@ -128,6 +135,7 @@ def simulate(
     kpi = kpi_daily(orders, completions.submissions, activated)
     through = kpi[-1].kpi_date if kpi else config.last_day
     invoices = [first_invoice(a) for a in activated]
+    invoices += [i for a in activated for i in monthly_invoices(a, through)]
     payments = land_payments(config, invoices, billing_terms())
     owed = receivables(invoices, payments.payments, through, billing_terms())
 

@@ -35,6 +35,7 @@ __all__ = [
     "billing_terms",
     "first_invoice",
     "kpi_daily",
+    "monthly_invoices",
     "state_changes",
 ]
 
@@ -59,7 +60,7 @@ class Activation:
 
 @dataclass(frozen=True, slots=True)
 class Invoice:
-    """The first invoice of an activation: tier and add-ons prorated, install fees, tax.
+    """An invoice owed: the first of an activation, or a later full billing cycle.
 
     Attributes:
         order: The activated order.
@@ -72,6 +73,7 @@ class Invoice:
         subtotal_cents: Prorated monthly prices plus install fees.
         tax_cents: The region's tax on the subtotal, half up.
         amount_cents: ``subtotal_cents + tax_cents``.
+        invoice_type: ``first`` (prorated, install fees) or ``monthly`` (a full cycle).
     """
 
     order: Order
@@ -84,6 +86,7 @@ class Invoice:
     subtotal_cents: int
     tax_cents: int
     amount_cents: int
+    invoice_type: str = "first"
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +257,44 @@ def first_invoice(activation: Activation) -> Invoice:
         tax_cents=tax,
         amount_cents=subtotal + tax,
     )
+
+
+def monthly_invoices(activation: Activation, through: datetime.date) -> list[Invoice]:
+    """The full-cycle invoices owed after the first, per the contract.
+
+    One per billing cycle that starts after the activation's first cycle and on or before
+    ``through`` (the last day the data covers, ``kpi_daily``'s last day): the full monthly
+    prices in the region of the delivered tier and the ordered add-ons, no install fee, the
+    region's tax on that subtotal rounded half up.
+    """
+    terms = billing_terms()
+    region = activation.order.address.region
+    tier = CATALOG.get(activation.offering_id)
+    offerings = (tier, *activation.order.addons)
+    subtotal = sum(o.monthly_price_cents[region] for o in offerings)
+    tax = _half_up(Fraction(subtotal * terms.tax_rates_bp[region], 10_000))
+    invoices = []
+    _, previous_end = _cycle(activation.activated_at.date(), terms.anchor_day)
+    start = previous_end + datetime.timedelta(days=1)
+    while start <= through:
+        _, end = _cycle(start, terms.anchor_day)
+        invoices.append(
+            Invoice(
+                order=activation.order,
+                invoice_id=f"INV-{activation.order.order_id}-{start.year}{start.month:02d}",
+                offering_id=tier.offering_id,
+                addon_ids=tuple(sorted(o.offering_id for o in activation.order.addons)),
+                region=region,
+                billing_period_start=start,
+                billing_period_end=end,
+                subtotal_cents=subtotal,
+                tax_cents=tax,
+                amount_cents=subtotal + tax,
+                invoice_type="monthly",
+            )
+        )
+        start = end + datetime.timedelta(days=1)
+    return invoices
 
 
 def kpi_daily(

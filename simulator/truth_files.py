@@ -58,8 +58,14 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
 - `ont_serial`, `offering_id`: from the latest valid version.
 - `activated_at`: `submitted_at` of the earliest valid submission.
 
-## invoices.csv — the first invoice of each activation
+## invoices.csv — every invoice owed: the first of each activation, then each full cycle
 - `invoice_id`: `INV-<order_id>-<YYYYMM>`, the month of the billing cycle's first day.
+- `invoice_type`: `first` or `monthly`. A `monthly` invoice is owed for every billing cycle
+  after the first whose first day is on or before the last day of `kpi_daily` (the last day
+  with an order, an install or an activation: the day the data covers to). It bills the full
+  monthly prices in the region of the delivered tier and the ordered add-ons, no install fee,
+  with the region's tax on that subtotal rounded half up; its billing period is the cycle.
+  What follows describes the `first` invoice.
 - `order_id`, `customer_id`, `offering_id` (delivered tier), `addon_ids` (the ordered
   add-ons, comma-separated, sorted; empty when none), `region`
 - `billing_period_start` (activation day), `billing_period_end` (last day of its billing
@@ -263,6 +269,7 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
         directory / "invoices.csv",
         [
             "invoice_id",
+            "invoice_type",
             "order_id",
             "customer_id",
             "offering_id",
@@ -277,6 +284,7 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
         (
             [
                 i.invoice_id,
+                i.invoice_type,
                 i.order.order_id,
                 i.order.customer_id,
                 i.offering_id,

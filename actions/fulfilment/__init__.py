@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from actions.billing.config import load_billing_config
 from actions.fulfilment.executor import ExecutionReport, Services, execute, services_for
 from actions.fulfilment.plan import FulfilmentRequest, plan_actions, read_requests
 from actions.ledger import Ledger
@@ -61,7 +62,8 @@ def fulfil(
     """
     requests = read_requests(con, schema) if con is not None else []
     with Ledger.open(home) as ledger:
-        planned = ledger.plan(plan_actions(requests))
+        anchor_day = load_billing_config().billing_cycle_anchor_day
+        planned = ledger.plan(plan_actions(requests, anchor_day))
         if services is None:
             try:
                 services = services_for(home)

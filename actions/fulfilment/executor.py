@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from actions.billing.config import BillingConfig, load_billing_config
-from actions.billing.rating import RatingError, first_invoice
+from actions.billing.rating import RatingError, first_invoice, monthly_invoice
 from actions.billing.tmf678 import customer_bill
 from actions.ledger import Action, IssuedInvoice, Ledger, LedgerError
 from actions.notify.mailer import MailError, SmtpSettings, already_delivered, send, smtp_settings
@@ -35,7 +35,7 @@ from actions.provisioning.profile import ProvisioningProfile
 from catalog.model import CATALOG_PATH, Catalog, load_catalog
 from ingest.telemetry.errors import SnmpError, SnmpTimeout
 from ingest.telemetry.inventory import Inventory, OltTarget, inventory_path, load_inventory
-from ingest.telemetry.poller import read_ont
+from ingest.telemetry.poller import OntAddress, OntReading, read_onts
 
 __all__ = ["ExecutionReport", "Services", "execute", "services_for"]
 
@@ -49,7 +49,7 @@ PAUSE_AFTER_EFFECT_ENV = "FIBEROPS_FAULT_PAUSE_AFTER_EFFECT_S"
 """Fault injection for the crash tests: sleep this long between an effect and its record,
 widening the window a crash must hit to leave an effect unrecorded. Unset in production."""
 
-OntReader = Callable[[OltTarget, int, int], dict[str, Any] | None]
+OntReader = Callable[[list[OntAddress]], list[OntReading]]
 
 
 @dataclass
@@ -61,7 +61,7 @@ class Services:
     smtp: SmtpSettings
     catalog: Catalog
     billing: BillingConfig
-    read_ont: OntReader = read_ont
+    read_onts: OntReader = read_onts
 
 
 def services_for(home: Path) -> Services:
@@ -140,16 +140,21 @@ def _provision(ledger: Ledger, action: Action, services: Services, report: Execu
 
 def _bill(ledger: Ledger, action: Action, services: Services, report: ExecutionReport) -> None:
     request = action.request
-    invoice = first_invoice(
-        order_id=request["order_id"],
-        customer_id=request["customer_id"],
-        region=request["region"],
-        tier_offering_id=request["tier_offering_id"],
-        addon_offering_ids=request["addon_offering_ids"],
-        activated_on=dt.date.fromisoformat(request["activated_on"]),
-        catalog=services.catalog,
-        billing=services.billing,
-    )
+    common: dict[str, Any] = {
+        "order_id": request["order_id"],
+        "customer_id": request["customer_id"],
+        "region": request["region"],
+        "tier_offering_id": request["tier_offering_id"],
+        "addon_offering_ids": request["addon_offering_ids"],
+        "catalog": services.catalog,
+        "billing": services.billing,
+    }
+    if "cycle_start" in request:
+        cycle_start = dt.date.fromisoformat(request["cycle_start"])
+        invoice = monthly_invoice(cycle_start=cycle_start, **common)
+    else:
+        activated_on = dt.date.fromisoformat(request["activated_on"])
+        invoice = first_invoice(activated_on=activated_on, **common)
     issued_at = _now()
     lines = [_result_json(line) for line in invoice.lines]
     issued = IssuedInvoice(
@@ -220,40 +225,55 @@ HANDLERS: Mapping[str, Callable[[Ledger, Action, Services, ExecutionReport], Non
 }
 
 
+def _read_awaiting(actions: list[Action], services: Services) -> dict[str, OntReading | str]:
+    """Each awaiting provisioning's ONT as its OLT reports it now, or why it could not be read.
+
+    One batched SNMP read for the lot (``read_onts``): an OLT that times out costs one
+    timeout per pass, not one per ONT behind it.
+    """
+    found: dict[str, OntReading | str] = {}
+    asked: list[tuple[str, OntAddress]] = []
+    for action in actions:
+        response = action.response or {}
+        olt_id = str(response.get("olt_id"))
+        if response.get("pon_if_index") is None or response.get("ont_id") is None:
+            found[action.idempotency_key] = "the OLT did not return the ONT's SNMP index"
+            continue
+        try:
+            target = _target(services.inventory, olt_id)
+        except DriverError as error:
+            found[action.idempotency_key] = str(error)
+            continue
+        address = OntAddress(target, int(response["pon_if_index"]), int(response["ont_id"]))
+        asked.append((action.idempotency_key, address))
+    readings = services.read_onts([address for _key, address in asked])
+    for (key, _address), reading in zip(asked, readings, strict=True):
+        found[key] = reading
+    return found
+
+
 def _confirm(
     ledger: Ledger,
     action: Action,
-    services: Services,
+    reading: OntReading | str,
     report: ExecutionReport,
-    unreachable: set[str],
 ) -> None:
-    """Confirm a provisioned ONT by reading it back over SNMP; fail it after the timeout.
-
-    An OLT that timed out is not asked again in the same pass (``unreachable``).
-    """
+    """Confirm a provisioned ONT from its SNMP reading; fail it after the timeout."""
     response = action.response or {}
     serial = action.request["profile"]["ont_serial"]
     olt_id = str(response.get("olt_id"))
-    reading = None
-    problem = "the OLT did not return the ONT's SNMP index"
-    if olt_id in unreachable:
-        problem = f"{olt_id} does not answer SNMP"
-    elif response.get("pon_if_index") is not None and response.get("ont_id") is not None:
-        try:
-            target = _target(services.inventory, olt_id)
-            reading = services.read_ont(
-                target, int(response["pon_if_index"]), int(response["ont_id"])
-            )
-            problem = f"ONT {serial} is not listed by {olt_id}"
-        except SnmpTimeout as error:
-            unreachable.add(olt_id)
-            problem = f"{olt_id} does not answer SNMP: {error}"
-        except (SnmpError, DriverError) as error:
-            problem = f"SNMP read of {olt_id} failed: {error}"
-    if reading is not None:
+    if isinstance(reading, str):
+        problem = reading
+    elif isinstance(reading, SnmpTimeout):
+        problem = f"{olt_id} does not answer SNMP: {reading}"
+    elif isinstance(reading, SnmpError):
+        problem = f"SNMP read of {olt_id} failed: {reading}"
+    elif reading is None:
+        problem = f"ONT {serial} is not listed by {olt_id}"
+    else:
         rx = reading.get("ont_rx_power_dbm")
         if reading.get("serial") != serial:
-            problem = f"{response['olt_id']} lists {reading.get('serial')} where {serial} was bound"
+            problem = f"{olt_id} lists {reading.get('serial')} where {serial} was bound"
         elif reading.get("run_status") != "online":
             problem = f"ONT {serial} is {reading.get('run_status')}"
         elif rx is None or not RX_MIN_DBM <= rx <= RX_MAX_DBM:
@@ -319,11 +339,12 @@ def execute(
             except RatingError as error:
                 ledger.record_failure(action, str(error), retryable=False)
                 report.failed.append(f"{key}: {error}")
-        unreachable: set[str] = set()
-        for action in ledger.awaiting_confirmation("provision"):
-            before = report.confirmed
-            _confirm(ledger, action, services, report, unreachable)
-            progressed = progressed or report.confirmed > before
+        awaiting = ledger.awaiting_confirmation("provision")
+        readings = _read_awaiting(awaiting, services)
+        before = report.confirmed
+        for action in awaiting:
+            _confirm(ledger, action, readings[action.idempotency_key], report)
+        progressed = progressed or report.confirmed > before
         if progressed:
             last_progress = time.monotonic()
             continue

@@ -8,6 +8,11 @@ planned, each waiting for the previous one to be confirmed::
     notify:welcome:<order>           the welcome e-mail is accepted by the SMTP server
     close:<work order>               the install work order is closed
 
+and, once the first invoice is issued, one more for each later billing cycle that has begun
+by the last day the data covers (``data_through_date``)::
+
+    bill:monthly:<order>:<yyyymm>    the cycle's invoice (full prices, tax)
+
 Keys come from the business event, so planning the same activation again adds nothing.
 """
 
@@ -20,6 +25,7 @@ from typing import Any
 
 import duckdb
 
+from actions.billing.rating import billing_cycle
 from actions.ledger import PlannedAction
 from actions.provisioning.profile import ProvisioningProfile
 
@@ -50,6 +56,8 @@ class FulfilmentRequest:
     olt_vendor: str | None
     pon_port_id: str
     activated_at: dt.datetime
+    data_through_date: dt.date | None = None
+    """The last day the data covers: cycles starting on or before it are billed."""
 
     def profile(self) -> ProvisioningProfile:
         """The provisioning profile bound to this activation's ONT serial."""
@@ -76,8 +84,36 @@ def bill_key(request: FulfilmentRequest) -> str:
     return f"bill:first:{request.order_id}"
 
 
-def plan_actions(requests: Iterable[FulfilmentRequest]) -> list[PlannedAction]:
-    """The chain of actions for each request (see the module docstring)."""
+def monthly_cycles(request: FulfilmentRequest, anchor_day: int) -> list[dt.date]:
+    """First days of the cycles after the activation's that began by ``data_through_date``."""
+    if request.data_through_date is None:
+        return []
+    _, end = billing_cycle(request.activated_at.date(), anchor_day)
+    starts = []
+    while (start := end + dt.timedelta(days=1)) <= request.data_through_date:
+        starts.append(start)
+        _, end = billing_cycle(start, anchor_day)
+    return starts
+
+
+def _bill_request(request: FulfilmentRequest) -> dict[str, Any]:
+    return {
+        "order_id": request.order_id,
+        "customer_id": request.customer_id,
+        "region": request.region,
+        "tier_offering_id": request.offering_id,
+        "addon_offering_ids": list(request.addon_ids),
+        "activated_on": request.activated_at.date().isoformat(),
+    }
+
+
+def plan_actions(requests: Iterable[FulfilmentRequest], anchor_day: int = 1) -> list[PlannedAction]:
+    """The chain of actions for each request (see the module docstring).
+
+    Args:
+        requests: The activations to fulfil.
+        anchor_day: Day of the month billing cycles start (``billing_cycle_anchor_day``).
+    """
     planned: list[PlannedAction] = []
     for request in requests:
         provision = provision_key(request)
@@ -91,21 +127,18 @@ def plan_actions(requests: Iterable[FulfilmentRequest]) -> list[PlannedAction]:
             )
         )
         planned.append(
-            PlannedAction(
-                bill,
-                "bill",
-                request.order_id,
-                {
-                    "order_id": request.order_id,
-                    "customer_id": request.customer_id,
-                    "region": request.region,
-                    "tier_offering_id": request.offering_id,
-                    "addon_offering_ids": list(request.addon_ids),
-                    "activated_on": request.activated_at.date().isoformat(),
-                },
-                depends_on=provision,
-            )
+            PlannedAction(bill, "bill", request.order_id, _bill_request(request), provision)
         )
+        for cycle_start in monthly_cycles(request, anchor_day):
+            planned.append(
+                PlannedAction(
+                    f"bill:monthly:{request.order_id}:{cycle_start:%Y%m}",
+                    "bill",
+                    request.order_id,
+                    {**_bill_request(request), "cycle_start": cycle_start.isoformat()},
+                    depends_on=bill,
+                )
+            )
         last = bill
         if request.customer_email:
             notify = f"notify:welcome:{request.order_id}"
@@ -152,6 +185,14 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+def _date_or_none(value: Any) -> dt.date | None:
+    if value is None or value != value:  # None, NaT
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def read_requests(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list[FulfilmentRequest]:
     """Every row of ``<schema>.fulfilment_requests``, oldest activation first."""
     frame = con.execute(
@@ -182,6 +223,7 @@ def read_requests(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list
                 olt_vendor=row["olt_vendor"] or None,
                 pon_port_id=str(row["pon_port_id"]),
                 activated_at=_utc(row["activated_at"]),
+                data_through_date=_date_or_none(row.get("data_through_date")),
             )
         )
     return out

@@ -41,7 +41,16 @@ from ingest.telemetry.oids import Oid
 from ingest.telemetry.snmp import Column, Session
 from ingest.telemetry.vendors import profile
 
-__all__ = ["PollResult", "poll_inventory", "poll_inventory_async", "poll_olt", "read_ont"]
+__all__ = [
+    "OntAddress",
+    "OntReading",
+    "PollResult",
+    "poll_inventory",
+    "poll_inventory_async",
+    "poll_olt",
+    "read_onts",
+    "read_onts_async",
+]
 
 Row = dict[str, Any]
 Clock = Callable[[], dt.datetime]
@@ -267,49 +276,95 @@ def poll_inventory(
     )
 
 
-async def read_ont_async(
-    target: OltTarget,
-    pon_if_index: int,
-    ont_id: int,
-    environ: Mapping[str, str] | None = None,
-) -> Row | None:
-    """One ONT's row of its OLT's ONT table, read with a GET per column (see ``read_ont``)."""
+@dataclass(frozen=True, slots=True)
+class OntAddress:
+    """Where one ONT sits in its OLT's ONT table: the OLT and the table's row index."""
+
+    target: OltTarget
+    pon_if_index: int
+    ont_id: int
+
+
+OntReading = Row | SnmpError | None
+"""The ONT's normalised row; None when the OLT does not list it; the error when it failed."""
+
+
+async def _read_olt_onts(
+    engine: SnmpEngine,
+    addresses: list[OntAddress],
+    environ: Mapping[str, str] | None,
+) -> list[OntReading]:
+    target = addresses[0].target
     vendor = profile(target.vendor)
     if not vendor.ont_columns:
-        raise SnmpError(f"{target.olt_id}: vendor {target.vendor!r} lists no ONT table")
+        return [SnmpError(f"{target.olt_id}: vendor {target.vendor!r} lists no ONT table")] * len(
+            addresses
+        )
+    try:
+        auth = _auth(target.credentials(environ))
+    except CredentialError as error:
+        return [SnmpError(f"{target.olt_id}: {error}")] * len(addresses)
+    transport = await UdpTransportTarget.create(
+        (target.host, target.port), timeout=target.timeout_s, retries=target.retries
+    )
+    session = Session(engine, auth, transport)
+    names = list(vendor.ont_columns)
+    readings: list[OntReading] = []
+    for address in addresses:
+        index: Oid = (address.pon_if_index, address.ont_id)
+        try:
+            values = await session.get_many([(*vendor.ont_columns[n], *index) for n in names])
+        except SnmpTimeout as error:
+            # the agent is down: do not wait out a timeout per ONT
+            return readings + [error] * (len(addresses) - len(readings))
+        except SnmpError as error:
+            readings.append(error)
+            continue
+        columns: dict[str, Column] = {
+            name: {} if value is None else {index: value}
+            for name, value in zip(names, values, strict=True)
+        }
+        rows = vendor.decode_onts(columns) if any(columns.values()) else []
+        readings.append(rows[0] if rows else None)
+    return readings
+
+
+async def read_onts_async(
+    addresses: list[OntAddress],
+    environ: Mapping[str, str] | None = None,
+) -> list[OntReading]:
+    """``read_onts`` in a running event loop: one SNMP engine, OLTs read concurrently."""
+    by_olt: dict[str, list[int]] = {}
+    for position, address in enumerate(addresses):
+        by_olt.setdefault(address.target.olt_id, []).append(position)
+    readings: list[OntReading] = [None] * len(addresses)
     engine = SnmpEngine()
     try:
-        transport = await UdpTransportTarget.create(
-            (target.host, target.port), timeout=target.timeout_s, retries=target.retries
+        groups = list(by_olt.values())
+        results = await asyncio.gather(
+            *(_read_olt_onts(engine, [addresses[p] for p in group], environ) for group in groups)
         )
-        session = Session(engine, _auth(target.credentials(environ)), transport)
-        index: Oid = (pon_if_index, ont_id)
-        columns: dict[str, Column] = {}
-        for name, column in vendor.ont_columns.items():
-            value = await session.get((*column, *index))
-            columns[name] = {} if value is None else {index: value}
     finally:
         engine.close_dispatcher()
-    if not any(columns.values()):
-        return None
-    rows = vendor.decode_onts(columns)
-    return rows[0] if rows else None
+    for group, group_readings in zip(groups, results, strict=True):
+        for position, reading in zip(group, group_readings, strict=True):
+            readings[position] = reading
+    return readings
 
 
-def read_ont(
-    target: OltTarget,
-    pon_if_index: int,
-    ont_id: int,
+def read_onts(
+    addresses: list[OntAddress],
     environ: Mapping[str, str] | None = None,
-) -> Row | None:
-    """What ``target`` reports now for the ONT at ``(pon_if_index, ont_id)``, None if absent.
+) -> list[OntReading]:
+    """What each OLT reports now for the given ONTs, in the order asked.
 
-    A targeted read for confirming one activation without walking the whole OLT: the row has
-    the normalised ONT fields of a poll (``serial``, ``run_status``, ``ont_rx_power_dbm`` …).
-
-    Raises:
-        SnmpTimeout: The agent did not answer.
-        SnmpError: It answered with an error.
-        CredentialError: The credentials' environment variables are not set.
+    Targeted reads for confirming activations without walking whole OLTs: one GET per ONT
+    carrying every column of the vendor's ONT table, the OLTs read concurrently, one SNMP
+    engine for the lot. Each reading is the normalised row of a poll (``serial``,
+    ``run_status``, ``ont_rx_power_dbm`` …), None when the OLT does not list the ONT, or the
+    ``SnmpError`` that stopped it. An OLT that times out is not asked about its other ONTs:
+    they all get its ``SnmpTimeout``.
     """
-    return asyncio.run(read_ont_async(target, pon_if_index, ont_id, environ))
+    if not addresses:
+        return []
+    return asyncio.run(read_onts_async(addresses, environ))

@@ -81,6 +81,22 @@ class Session:
         value = var_binds[0][1]
         return None if isinstance(value, _ABSENT) else value
 
+    async def get_many(self, oids: Sequence[Oid]) -> list[Any | None]:
+        """The values at ``oids`` in one GET, None for each the agent has no such object."""
+        self.requests += 1
+        indication, status, index, var_binds = await get_cmd(
+            self.engine,
+            self.auth,
+            self.target,
+            ContextData(),
+            *(ObjectType(ObjectIdentity(oid)) for oid in oids),
+            lookupMib=False,
+        )
+        self._check(indication, status, index, f"GET of {len(oids)} objects")
+        if len(var_binds) != len(oids):
+            raise SnmpError(f"GET of {len(oids)} objects: {len(var_binds)} var-binds answered")
+        return [None if isinstance(value, _ABSENT) else value for _name, value in var_binds]
+
     async def walk(self, columns: Sequence[Oid]) -> dict[Oid, Column]:
         """Walk the given columns together with GETBULK until each leaves its subtree.
 

@@ -381,7 +381,11 @@ def test_first_invoices_equal_the_simulators_truth_to_the_cent(
     }
     orders = _ordered(operator, catalog)
     activations = _csv(operator / "truth" / "activations.csv")
-    truth = {row["order_id"]: row for row in _csv(operator / "truth" / "invoices.csv")}
+    truth = {
+        row["order_id"]: row
+        for row in _csv(operator / "truth" / "invoices.csv")
+        if row["invoice_type"] == "first"
+    }
     assert truth.keys() == {a["order_id"] for a in activations}
 
     for activation in activations:
@@ -398,6 +402,7 @@ def test_first_invoices_equal_the_simulators_truth_to_the_cent(
         )
         assert {
             "invoice_id": invoice.invoice_id,
+            "invoice_type": invoice.invoice_type,
             "order_id": invoice.order_id,
             "customer_id": invoice.customer_id,
             "offering_id": invoice.offering_id,
@@ -416,10 +421,48 @@ def test_first_invoices_equal_the_simulators_truth_to_the_cent(
     assert {r["billing_period_end"] for r in rows} == {"2028-02-29", "2028-03-31"}
 
 
+def test_monthly_invoices_equal_the_simulators_truth_to_the_cent(
+    operator: Path, catalog: Catalog, billing: BillingConfig
+) -> None:
+    """Each cycle after the first that began by the data's last day is billed in full."""
+    rows = _csv(operator / "truth" / "invoices.csv")
+    first = {r["order_id"]: r for r in rows if r["invoice_type"] == "first"}
+    monthly = [r for r in rows if r["invoice_type"] == "monthly"]
+    last_day = max(r["kpi_date"] for r in _csv(operator / "truth" / "kpi_daily.csv"))
+    # activations in February 2028 owe March's cycle (the data runs into March); March's do not
+    assert {r["order_id"] for r in monthly} == {
+        o for o, r in first.items() if r["billing_period_end"] < last_day
+    }
+    assert {r["billing_period_start"] for r in monthly} == {"2028-03-01"}
+    orders = _ordered(operator, catalog)
+    for row in monthly:
+        invoice = monthly_invoice(
+            order_id=row["order_id"],
+            customer_id=row["customer_id"],
+            region=row["region"],
+            tier_offering_id=row["offering_id"],
+            addon_offering_ids=orders[row["order_id"]]["addons"],
+            cycle_start=dt.date.fromisoformat(row["billing_period_start"]),
+            catalog=catalog,
+            billing=billing,
+        )
+        assert (invoice.invoice_id, invoice.billing_period_end.isoformat()) == (
+            row["invoice_id"],
+            row["billing_period_end"],
+        )
+        assert (invoice.subtotal_cents, invoice.tax_cents, invoice.amount_cents) == (
+            int(row["subtotal_cents"]),
+            int(row["tax_cents"]),
+            int(row["amount_cents"]),
+        )
+        assert not any(line.kind == "one_time" for line in invoice.lines)
+
+
 def test_truth_header_is_the_contract(operator: Path) -> None:
     with (operator / "truth" / "invoices.csv").open(newline="") as handle:
         assert next(csv.reader(handle)) == [
             "invoice_id",
+            "invoice_type",
             "order_id",
             "customer_id",
             "offering_id",

@@ -53,6 +53,7 @@ def _commands(home: Path) -> list[dict[str, object]]:
 
 
 def test_every_owed_invoice_is_issued_to_the_cent_and_no_other(built_operator: Path) -> None:
+    """First invoices and the monthly cycles begun by the data's last day, to the cent."""
     truth = _truth(built_operator, "invoices")
     issued = _serving(
         built_operator,
@@ -101,10 +102,19 @@ def test_each_activation_is_provisioned_confirmed_billed_welcomed_and_closed_onc
     assert {stages[o] for o in held_back} <= {"provisioned"}
     with Ledger.open(built_operator) as ledger:
         actions = ledger.actions()
-    states = Counter((a.kind, a.state) for a in actions if a.subject_id not in held_back)
+    # steps by key: provision, bill:first, bill:monthly, notify, close
+    states = Counter(
+        (":".join(a.idempotency_key.split(":")[: 2 if a.kind == "bill" else 1]), a.state)
+        for a in actions
+        if a.subject_id not in held_back
+    )
     done = len(activations) - len(held_back)
+    truth = _truth(built_operator, "invoices")
+    monthly = truth[(truth["invoice_type"] == "monthly") & ~truth["order_id"].isin(held_back)]
+    assert len(monthly) > 0
     assert states == {
-        (kind, "confirmed"): done for kind in ("provision", "bill", "notify", "close")
+        **{(step, "confirmed"): done for step in ("provision", "bill:first", "notify", "close")},
+        ("bill:monthly", "confirmed"): len(monthly),
     }
     # The OLTs applied one command per activation, bound to the serial the technician fitted.
     applied = [c for c in _commands(built_operator) if c["command"] == "apply"]
@@ -114,7 +124,9 @@ def test_each_activation_is_provisioned_confirmed_billed_welcomed_and_closed_onc
     mailbox = sink_maildir(built_operator)
     ids = message_ids(mailbox)
     assert len(ids) == len(set(ids)) == done
-    invoices = _serving(built_operator, "select invoice_id from marts.invoices")
+    invoices = _serving(
+        built_operator, "select invoice_id from marts.invoices where invoice_type = 'first'"
+    )
     bodies = "\n".join(str(m.get_body(("plain",)).get_content()) for m in read_messages(mailbox))
     assert all(invoice_id in bodies for invoice_id in invoices["invoice_id"])
 
@@ -127,7 +139,8 @@ def test_provisioning_binds_the_delivered_tier_and_voice(built_operator: Path) -
         profile = command["profile"]
         assert isinstance(profile, dict)
         assert profile["offering_id"] == activations.loc[str(command["ont_serial"]), "offering_id"]
-    invoices = _truth(built_operator, "invoices").set_index("order_id")
+    invoices = _truth(built_operator, "invoices")
+    invoices = invoices[invoices["invoice_type"] == "first"].set_index("order_id")
     voice = {
         str(c["profile"]["order_id"])  # type: ignore[index]
         for c in applied

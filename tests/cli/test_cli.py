@@ -85,6 +85,7 @@ def _materialized_assets(port: int) -> tuple[int, int]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path: Path) -> None:
     home = tmp_path / "op"
     dagster_port, dashboard_port = 3310, 8591
@@ -107,14 +108,20 @@ def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 300
+        # `up` first simulates and builds the operator (run-once, actions included), then
+        # starts the services: on a loaded 2-core CI machine that takes minutes.
+        deadline = time.monotonic() + 600
+        serving = False
         while time.monotonic() < deadline and process.poll() is None:
-            if _get(f"http://localhost:{dagster_port}/server_info") and _get(
-                f"http://localhost:{dashboard_port}/_stcore/health"
-            ):
+            serving = bool(
+                _get(f"http://localhost:{dagster_port}/server_info")
+                and _get(f"http://localhost:{dashboard_port}/_stcore/health")
+            )
+            if serving:
                 break
             time.sleep(2)
         assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert serving, f"Dagster or the dashboards not up after 600 s; logs in {home / 'logs'}"
         total, materialized = _materialized_assets(dagster_port)
         assert total > 20
         assert materialized == total

@@ -3,7 +3,9 @@
     completion rules and the blocking checks), with everything zero-touch provisioning, the
     first invoice and the welcome e-mail need. The ONT binds to the serial and the tier the
     technician delivered (latest valid version), on the plant that serves the address; voice
-    gets its own VLAN when the order carries the voice add-on.
+    gets its own VLAN when the order carries the voice add-on. data_through_date is the last
+    day the data covers (kpi_daily's last day: the last with an order, install or activation):
+    monthly billing cycles are billed once their first day is on or before it.
 -#}
 with activations as (
     select * from {{ ref('activations') }}
@@ -23,6 +25,10 @@ offerings as (
 
 voice as (
     select max(vlan_id) as vlan_id from offerings where offering_id = 'voice'
+),
+
+data_through as (
+    select max(kpi_date) as data_through_date from {{ ref('kpi_daily') }}
 )
 
 select
@@ -46,7 +52,8 @@ select
     context.olt_id,
     context.olt_vendor,
     context.pon_port_id,
-    activations.activated_at
+    activations.activated_at,
+    data_through.data_through_date
 from activations
 inner join context
     on activations.work_order_id = context.work_order_id
@@ -55,6 +62,7 @@ left join orders
 left join offerings as delivered
     on activations.offering_id = delivered.offering_id
 cross join voice
+cross join data_through
 where activations.ont_serial is not null
     and activations.offering_id is not null
     and context.olt_id is not null

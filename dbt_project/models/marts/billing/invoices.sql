@@ -1,7 +1,10 @@
 {#-
     Invoices issued by the bill actions, one row per invoice, with the activation it bills.
-    Amounts in integer cents: amount_cents = subtotal_cents + tax_cents. hours_activation_to_invoice
-    measures how long billing waited after the network-verified activation.
+    Amounts in integer cents: amount_cents = subtotal_cents + tax_cents. invoice_type is first
+    (prorated from the activation, install fees) or monthly (a full cycle), from the bill
+    action's key (bill:first:<order>, bill:monthly:<order>:<yyyymm>).
+    hours_activation_to_invoice measures how long the first invoice waited after the
+    network-verified activation.
 -#}
 with invoices as (
     select * from {{ ref('stg_ops__invoices') }}
@@ -14,6 +17,7 @@ activations as (
 select
     invoices.invoice_id,
     invoices.idempotency_key,
+    split_part(invoices.idempotency_key, ':', 2) as invoice_type,
     invoices.order_id,
     invoices.customer_id,
     activations.work_order_id,
@@ -27,8 +31,9 @@ select
     invoices.currency,
     invoices.issued_at,
     activations.activated_at,
-    {{ dbt.datediff('activations.activated_at', 'invoices.issued_at', 'second') }} / 3600.0
-        as hours_activation_to_invoice
+    case when invoices.idempotency_key like 'bill:first:%' then
+        {{ dbt.datediff('activations.activated_at', 'invoices.issued_at', 'second') }} / 3600.0
+    end as hours_activation_to_invoice
 from invoices
 left join activations
     on invoices.order_id = activations.order_id
