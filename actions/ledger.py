@@ -43,6 +43,7 @@ __all__ = [
     "LedgerError",
     "PlannedAction",
     "ledger_path",
+    "ledger_stamp",
 ]
 
 ActionState = Literal["pending", "sent", "confirmed", "failed", "dead"]
@@ -212,6 +213,12 @@ class IssuedInvoice:
     currency: str
     lines: Sequence[dict[str, Any]]
     tmf678: dict[str, Any]
+
+
+def ledger_stamp(con: sqlite3.Connection) -> str:
+    """What changes whenever any action of the ledger does: its count and last update."""
+    row = con.execute("select count(*), max(updated_at) from actions").fetchone()
+    return f"{row[0]}:{row[1] or ''}"
 
 
 class Ledger:
@@ -511,6 +518,10 @@ class Ledger:
                 json.dumps(invoice.tmf678, sort_keys=True, default=str),
             ),
         )
+
+    def stamp(self) -> str:
+        """``ledger_stamp`` of this ledger."""
+        return ledger_stamp(self._con)
 
     def invoices(self) -> list[sqlite3.Row]:
         return self._con.execute("select * from invoices order by invoice_id").fetchall()

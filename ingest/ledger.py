@@ -14,7 +14,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-__all__ = ["LEDGER_TABLES", "copy_ledger", "ensure_ledger_schema"]
+from actions.ledger import ledger_stamp
+
+__all__ = [
+    "LEDGER_TABLES",
+    "copied_stamp_path",
+    "copy_is_current",
+    "copy_ledger",
+    "ensure_ledger_schema",
+]
 
 LEDGER_TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "action_ledger": (
@@ -92,10 +100,13 @@ def copy_ledger(ledger_file: Path, con: duckdb.DuckDBPyConnection) -> dict[str, 
     """
     ensure_ledger_schema(con)
     frames: dict[str, pd.DataFrame] = {}
+    stamp: str | None = None
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if ledger_file.exists():
         source = sqlite3.connect(f"file:{ledger_file}?mode=ro", uri=True, timeout=30)
         try:
+            source.execute("begin")  # one snapshot of every table
+            stamp = ledger_stamp(source)
             for table, (ledger_table, columns) in LEDGER_TABLES.items():
                 frames[table] = pd.read_sql_query(
                     f"select {', '.join(columns)} from {ledger_table}", source
@@ -126,4 +137,27 @@ def copy_ledger(ledger_file: Path, con: duckdb.DuckDBPyConnection) -> dict[str, 
     except BaseException:
         con.rollback()
         raise
+    if stamp is not None:
+        copied_stamp_path(ledger_file).write_text(stamp)
     return copied
+
+
+def copied_stamp_path(ledger_file: Path) -> Path:
+    """Where ``copy_ledger`` notes the ``ledger_stamp`` of the last copy it made."""
+    return ledger_file.with_name(ledger_file.name + ".copied")
+
+
+def copy_is_current(ledger_file: Path) -> bool:
+    """Whether the warehouse copy holds every change the ledger has (no copy needed)."""
+    marker = copied_stamp_path(ledger_file)
+    if not ledger_file.exists():
+        return True
+    if not marker.exists():
+        return False
+    source = sqlite3.connect(f"file:{ledger_file}?mode=ro", uri=True, timeout=30)
+    try:
+        return ledger_stamp(source) == marker.read_text()
+    except sqlite3.OperationalError:
+        return True  # created but not initialised: nothing to copy
+    finally:
+        source.close()

@@ -29,7 +29,7 @@ from actions.billing.rating import RatingError, first_invoice, monthly_invoice
 from actions.billing.tmf678 import customer_bill
 from actions.ledger import Action, IssuedInvoice, Ledger, LedgerError
 from actions.notify.mailer import MailError, SmtpSettings, already_delivered, send, smtp_settings
-from actions.notify.messages import message_id_for, welcome_email
+from actions.notify.messages import dunning_reminder, message_id_for, welcome_email
 from actions.provisioning.driver import DriverError, ProvisioningDriver, driver_for
 from actions.provisioning.profile import ProvisioningProfile
 from catalog.model import CATALOG_PATH, Catalog, load_catalog
@@ -129,12 +129,12 @@ def _provision(ledger: Ledger, action: Action, services: Services, report: Execu
     if action.may_have_happened:
         found = services.driver.lookup(profile.olt_id, action.idempotency_key)
         if found is not None:
-            ledger.record_sent(action, _result_json(found), reconciled=True)
+            ledger.record_sent(action, found.to_json(), reconciled=True)
             report.reconciled["provision"] += 1
             return
     result = services.driver.apply(profile, request_id=action.idempotency_key)
     _pause_after_effect()
-    ledger.record_sent(action, _result_json(result))
+    ledger.record_sent(action, result.to_json())
     report.done["provision"] += 1
 
 
@@ -188,25 +188,56 @@ def _notify(ledger: Ledger, action: Action, services: Services, report: Executio
         ledger.record_confirmed(action, {"message_id": message_id}, reconciled=True)
         report.reconciled["notify"] += 1
         return
-    bill = ledger.get(action.depends_on) if action.depends_on else None
-    invoice = (bill.response if bill else None) or {}
-    message = welcome_email(
-        idempotency_key=action.idempotency_key,
-        to_address=request["to_address"],
-        customer_name=request["customer_name"],
-        order_id=request["order_id"],
-        offering_name=request["offering_name"],
-        download_mbps=int(request["download_mbps"]),
-        upload_mbps=int(request["upload_mbps"]),
-        activated_on=dt.date.fromisoformat(request["activated_on"]),
-        invoice_id=str(invoice.get("invoice_id", "")),
-        invoice_amount_cents=int(invoice.get("amount_cents", 0)),
-        currency=services.billing.currency,
-    )
+    if request.get("template") == "dunning":
+        message = dunning_reminder(
+            idempotency_key=action.idempotency_key,
+            to_address=request["to_address"],
+            customer_name=request["customer_name"],
+            account_id=request["order_id"],
+            invoice_id=request["invoice_id"],
+            amount_due_cents=int(request["amount_due_cents"]),
+            currency=request["currency"],
+            due_on=dt.date.fromisoformat(request["due_on"]),
+            days_overdue=int(request["days_overdue"]),
+        )
+    else:
+        bill = ledger.get(action.depends_on) if action.depends_on else None
+        invoice = (bill.response if bill else None) or {}
+        message = welcome_email(
+            idempotency_key=action.idempotency_key,
+            to_address=request["to_address"],
+            customer_name=request["customer_name"],
+            order_id=request["order_id"],
+            offering_name=request["offering_name"],
+            download_mbps=int(request["download_mbps"]),
+            upload_mbps=int(request["upload_mbps"]),
+            activated_on=dt.date.fromisoformat(request["activated_on"]),
+            invoice_id=str(invoice.get("invoice_id", "")),
+            invoice_amount_cents=int(invoice.get("amount_cents", 0)),
+            currency=services.billing.currency,
+        )
     send(message, services.smtp)
     _pause_after_effect()
     ledger.record_confirmed(action, {"message_id": message_id, "to": request["to_address"]})
     report.done["notify"] += 1
+
+
+def _service_state(
+    ledger: Ledger, action: Action, services: Services, report: ExecutionReport
+) -> None:
+    """Suspend or restore the order's ONT through the driver (``action.kind`` says which)."""
+    olt_id, serial = action.request["olt_id"], action.request["ont_serial"]
+    if action.may_have_happened:
+        found = services.driver.lookup(olt_id, action.idempotency_key)
+        if found is not None:
+            ledger.record_confirmed(action, found.to_json(), reconciled=True)
+            report.reconciled[action.kind] += 1
+            return
+    command = services.driver.suspend if action.kind == "suspend" else services.driver.restore
+    result = command(olt_id, serial, request_id=action.idempotency_key)
+    _pause_after_effect()
+    ledger.record_confirmed(action, result.to_json())
+    report.done[action.kind] += 1
 
 
 def _close(ledger: Ledger, action: Action, _services: Services, report: ExecutionReport) -> None:
@@ -222,6 +253,8 @@ HANDLERS: Mapping[str, Callable[[Ledger, Action, Services, ExecutionReport], Non
     "bill": _bill,
     "notify": _notify,
     "close": _close,
+    "suspend": _service_state,
+    "restore": _service_state,
 }
 
 

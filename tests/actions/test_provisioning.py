@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from olt_testkit import AT, SNMP_ENV, ont_at, poll_onts, profile_for, serve_network
 
 from actions.provisioning import (
     DriverConfigError,
@@ -29,77 +29,13 @@ from actions.provisioning import (
     driver_for,
     write_driver_config,
 )
-from ingest.telemetry import poll_inventory
 from simulator import SimulationConfig, simulate
 from simulator.network import (
     AgentFleet,
-    Network,
-    OntNode,
     command_log_path,
-    fleet_inventory,
-    serve_operator,
     simulated_olts,
     synthetic_network,
 )
-
-SNMP_ENV = {
-    "FIBEROPS_SNMP_COMMUNITY": "test-community-1",
-    "FIBEROPS_SNMP_V3_USER": "fiberops",
-    "FIBEROPS_SNMP_AUTH_KEY": "test-auth-key-123",
-    "FIBEROPS_SNMP_PRIV_KEY": "test-priv-key-456",
-}
-AT = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
-
-
-def _network() -> Network:
-    network = synthetic_network(2, 16, onts_per_port=8)
-    network.require_provisioning = True
-    return network
-
-
-def _serve(home: Path, monkeypatch: pytest.MonkeyPatch) -> AgentFleet:
-    for name, value in SNMP_ENV.items():
-        monkeypatch.setenv(name, value)
-    return serve_operator(home, at=AT, network=_network(), version="v2c")
-
-
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, AgentFleet]]:
-    """A fresh operator home whose two OLTs (16 ONTs each) are served, frozen at ``AT``."""
-    fleet = _serve(tmp_path, monkeypatch)
-    try:
-        yield tmp_path, fleet
-    finally:
-        fleet.close()
-
-
-def _ont(fleet: AgentFleet, olt_id: str = "OLT-01", n: int = 0) -> OntNode:
-    return fleet.network.olts[olt_id].onts[n]
-
-
-def _profile(ont: OntNode, **changes: Any) -> ProvisioningProfile:
-    fields = {
-        "order_id": f"WO-{ont.address_id}",
-        "ont_serial": ont.serial,
-        "olt_id": ont.olt_id,
-        "pon_port_id": ont.pon_port_id,
-        "offering_id": "fiber-500",
-        "bandwidth_profile": "bw-fiber-500",
-        "download_mbps": 500,
-        "upload_mbps": 500,
-        "service_vlan_id": 100,
-        "management_vlan_id": 4000,
-        "voice_vlan_id": None,
-    }
-    return ProvisioningProfile(**{**fields, **changes})
-
-
-def _poll(fleet: AgentFleet) -> dict[str, dict[str, Any]]:
-    """Every ONT row the OLTs answer over SNMPv2c right now, by serial."""
-    inventory = fleet_inventory(fleet, "v2c", timeout_s=2.0, retries=1)
-    result = poll_inventory(inventory, environ=SNMP_ENV, clock=fleet.now)
-    assert {e["event"] for e in result.olt_poll_events} == {"polled"}
-    return {row["serial"]: row for row in result.ont_status}
 
 
 def _driver(home: Path) -> SimulatedOltDriver:
@@ -116,7 +52,7 @@ def _logged(home: Path) -> list[dict[str, Any]]:
 
 def test_unprovisioned_ont_is_not_in_the_ont_table(served: tuple[Path, AgentFleet]) -> None:
     home, fleet = served
-    rows = _poll(fleet)
+    rows = poll_onts(fleet)
 
     assert fleet.network.ont_count() > 0
     assert rows == {}
@@ -126,12 +62,12 @@ def test_unprovisioned_ont_is_not_in_the_ont_table(served: tuple[Path, AgentFlee
 
 def test_apply_brings_the_ont_online_at_the_next_read(served: tuple[Path, AgentFleet]) -> None:
     home, fleet = served
-    ont = _ont(fleet)
+    ont = ont_at(fleet)
     driver = _driver(home)
 
-    result = driver.apply(_profile(ont), "apply-1")
+    result = driver.apply(profile_for(ont), "apply-1")
 
-    rows = _poll(fleet)
+    rows = poll_onts(fleet)
     row = rows[ont.serial]
     expected = fleet.network.reading(ont, AT)
     assert expected is not None and expected.rx_dbm is not None
@@ -142,26 +78,26 @@ def test_apply_brings_the_ont_online_at_the_next_read(served: tuple[Path, AgentF
     assert (result.admin_state, result.applied_at) == ("active", AT)
     assert [s for s, r in rows.items() if r["run_status"] == "online"] == [ont.serial]
     config = driver.ont_config("OLT-01", ont.serial)
-    assert config["provisioned"] and config["profile"] == _profile(ont).to_json()
+    assert config["provisioned"] and config["profile"] == profile_for(ont).to_json()
 
 
 def test_a_repeated_request_id_is_answered_once_and_logged_once(
     served: tuple[Path, AgentFleet],
 ) -> None:
     home, fleet = served
-    ont = _ont(fleet)
+    ont = ont_at(fleet)
     driver = _driver(home)
 
-    first = driver.apply(_profile(ont), "apply-twice")
-    second = driver.apply(_profile(ont), "apply-twice")
+    first = driver.apply(profile_for(ont), "apply-twice")
+    second = driver.apply(profile_for(ont), "apply-twice")
     with pytest.raises(DriverError) as reused:
-        driver.apply(_profile(ont, download_mbps=1000), "apply-twice")
+        driver.apply(profile_for(ont, download_mbps=1000), "apply-twice")
 
     assert first == second
     assert not reused.value.retryable and reused.value.code == "request_id_reused"
     assert [c["request_id"] for c in _logged(home)] == ["apply-twice"]
     [line] = _logged(home)
-    assert line["command"] == "apply" and line["profile"] == _profile(ont).to_json()
+    assert line["command"] == "apply" and line["profile"] == profile_for(ont).to_json()
     assert line["olt_id"] == "OLT-01" and line["ont_serial"] == ont.serial
 
 
@@ -170,7 +106,7 @@ def test_lookup_finds_an_applied_request_and_not_an_unknown_one(
 ) -> None:
     home, fleet = served
     driver = _driver(home)
-    result = driver.apply(_profile(_ont(fleet, "OLT-02", 3)), "apply-olt-02")
+    result = driver.apply(profile_for(ont_at(fleet, "OLT-02", 3)), "apply-olt-02")
 
     assert driver.lookup("OLT-02", "apply-olt-02") == result
     assert driver.lookup("OLT-02", "apply-unknown") is None
@@ -184,22 +120,22 @@ def test_suspend_takes_the_ont_offline_and_restore_brings_it_back(
     served: tuple[Path, AgentFleet],
 ) -> None:
     home, fleet = served
-    ont = _ont(fleet, n=5)
+    ont = ont_at(fleet, n=5)
     driver = _driver(home)
     with pytest.raises(DriverError) as not_provisioned:
         driver.suspend("OLT-01", ont.serial, "suspend-too-early")
     assert not not_provisioned.value.retryable and not_provisioned.value.code == "not_provisioned"
-    driver.apply(_profile(ont), "apply-5")
-    assert _poll(fleet)[ont.serial]["run_status"] == "online"
+    driver.apply(profile_for(ont), "apply-5")
+    assert poll_onts(fleet)[ont.serial]["run_status"] == "online"
 
     suspended = driver.suspend("OLT-01", ont.serial, "suspend-5")
-    row = _poll(fleet)[ont.serial]
+    row = poll_onts(fleet)[ont.serial]
     assert suspended.admin_state == "suspended"
     assert (row["run_status"], row["ont_rx_power_dbm"]) == ("offline", None)
 
     fleet.set_time(AT + dt.timedelta(minutes=5))
     restored = driver.restore("OLT-01", ont.serial, "restore-5")
-    row = _poll(fleet)[ont.serial]
+    row = poll_onts(fleet)[ont.serial]
     assert restored.admin_state == "active"
     assert (row["run_status"], row["last_up_at"]) == (
         "online",
@@ -213,16 +149,16 @@ def test_a_serial_not_on_the_olt_is_a_non_retryable_error(
     served: tuple[Path, AgentFleet],
 ) -> None:
     home, fleet = served
-    stranger = _ont(fleet, "OLT-02", 0)
+    stranger = ont_at(fleet, "OLT-02", 0)
     driver = _driver(home)
 
     with pytest.raises(DriverError) as error:
-        driver.apply(_profile(stranger, olt_id="OLT-01"), "apply-stranger")
+        driver.apply(profile_for(stranger, olt_id="OLT-01"), "apply-stranger")
 
     assert not error.value.retryable and error.value.code == "unknown_ont"
     assert "OLT-01" in str(error.value) and stranger.serial in str(error.value)
     with pytest.raises(DriverError) as wrong_port:
-        driver.apply(_profile(_ont(fleet), pon_port_id=stranger.pon_port_id), "apply-port")
+        driver.apply(profile_for(ont_at(fleet), pon_port_id=stranger.pon_port_id), "apply-port")
     assert not wrong_port.value.retryable and wrong_port.value.code == "wrong_pon_port"
     assert _logged(home) == []
 
@@ -234,27 +170,27 @@ def test_an_unreachable_api_is_a_retryable_error(served: tuple[Path, AgentFleet]
     fleet.close()
 
     with pytest.raises(DriverError) as error:
-        SimulatedOltDriver(url, timeout_s=1.0).apply(_profile(_ont(fleet)), "apply-down")
+        SimulatedOltDriver(url, timeout_s=1.0).apply(profile_for(ont_at(fleet)), "apply-down")
     assert error.value.retryable and url in str(error.value)
 
 
 def test_a_restarted_fleet_keeps_its_configuration(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with _serve(tmp_path, monkeypatch) as fleet:
-        online, suspended = _ont(fleet, n=1), _ont(fleet, "OLT-02", 2)
+    with serve_network(tmp_path, monkeypatch) as fleet:
+        online, suspended = ont_at(fleet, n=1), ont_at(fleet, "OLT-02", 2)
         driver = _driver(tmp_path)
-        applied = driver.apply(_profile(online), "apply-online")
-        driver.apply(_profile(suspended), "apply-suspended")
+        applied = driver.apply(profile_for(online), "apply-online")
+        driver.apply(profile_for(suspended), "apply-suspended")
         driver.suspend("OLT-02", suspended.serial, "suspend-suspended")
 
-    with _serve(tmp_path, monkeypatch) as fleet:
+    with serve_network(tmp_path, monkeypatch) as fleet:
         driver = _driver(tmp_path)
-        rows = _poll(fleet)
+        rows = poll_onts(fleet)
         assert rows[online.serial]["run_status"] == "online"
         assert rows[suspended.serial]["run_status"] == "offline"
         assert driver.lookup("OLT-01", "apply-online") == applied
-        assert driver.apply(_profile(online), "apply-online") == applied
+        assert driver.apply(profile_for(online), "apply-online") == applied
         assert driver.ont_config("OLT-02", suspended.serial)["admin_state"] == "suspended"
         assert [c["request_id"] for c in _logged(tmp_path)] == [
             "apply-online",
@@ -266,16 +202,16 @@ def test_a_restarted_fleet_keeps_its_configuration(
 def test_a_command_cut_short_by_a_crash_is_dropped_on_restart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with _serve(tmp_path, monkeypatch) as fleet:
-        ont = _ont(fleet, n=2)
-        driver_for(tmp_path).apply(_profile(ont), "apply-kept")
+    with serve_network(tmp_path, monkeypatch) as fleet:
+        ont = ont_at(fleet, n=2)
+        driver_for(tmp_path).apply(profile_for(ont), "apply-kept")
     with command_log_path(tmp_path).open("a") as log:
         log.write('{"request_id": "apply-half", "comm')
 
-    with _serve(tmp_path, monkeypatch) as fleet:
+    with serve_network(tmp_path, monkeypatch) as fleet:
         driver = _driver(tmp_path)
         assert driver.lookup("OLT-01", "apply-half") is None
-        driver.apply(_profile(_ont(fleet, n=3)), "apply-after")
+        driver.apply(profile_for(ont_at(fleet, n=3)), "apply-after")
         assert [c["request_id"] for c in _logged(tmp_path)] == ["apply-kept", "apply-after"]
 
 
@@ -291,9 +227,9 @@ def test_simulated_olts_require_provisioning_on_the_wall_clock(
     with simulated_olts(home, inject=False) as fleet:
         assert fleet is not None and fleet.network.require_provisioning
         [ont] = [o for olt in fleet.network.olts.values() for o in olt.onts if o.serial == serial]
-        assert serial not in _poll(fleet)
-        result = driver_for(home).apply(_profile(ont), "apply-wall-clock")
-        row = _poll(fleet)[serial]
+        assert serial not in poll_onts(fleet)
+        result = driver_for(home).apply(profile_for(ont), "apply-wall-clock")
+        row = poll_onts(fleet)[serial]
 
     assert row["run_status"] == "online" and row["ont_rx_power_dbm"] is not None
     assert (row["pon_if_index"], row["ont_id"]) == (result.pon_if_index, result.ont_id)
@@ -324,10 +260,10 @@ def test_driver_for_explains_a_missing_or_bad_file(tmp_path: Path) -> None:
 
 def test_profile_round_trips_and_rejects_bad_values() -> None:
     ont = synthetic_network(1, 1).olts["OLT-01"].onts[0]
-    profile = _profile(ont, voice_vlan_id=300)
+    profile = profile_for(ont, voice_vlan_id=300)
     assert ProvisioningProfile.from_json(profile.to_json()) == profile
     with pytest.raises(ProfileError, match="service_vlan_id 5000"):
-        _profile(ont, service_vlan_id=5000)
+        profile_for(ont, service_vlan_id=5000)
     with pytest.raises(ProfileError, match=ont.serial):
         ProvisioningProfile.from_json({**profile.to_json(), "download_mbps": True})
     with pytest.raises(ProfileError, match="upload_mbps"):
