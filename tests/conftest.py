@@ -13,12 +13,14 @@ from simulator import SimulationConfig, simulate
 
 SMALL = {"passings": 800, "days": 20}
 SEEDS = (7, 11)
+START = dt.date(2026, 9, 15)
+"""Mid-month, so the 20 days cross a billing cycle: September's activations owe October's."""
 
 
 def make_operator(root: Path, seed: int) -> Path:
     """Simulate a small operator under ``root`` and return its home."""
     home = root / f"operator-seed{seed}"
-    simulate(SimulationConfig(seed=seed, start=dt.date(2026, 9, 1), **SMALL), home)
+    simulate(SimulationConfig(seed=seed, start=START, **SMALL), home)
     return home
 
 
