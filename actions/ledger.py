@@ -523,6 +523,13 @@ class Ledger:
         """``ledger_stamp`` of this ledger."""
         return ledger_stamp(self._con)
 
+    def invoice(self, invoice_id: str) -> dict[str, Any] | None:
+        """One issued invoice (or credit note) as stored, None if never issued."""
+        row = self._con.execute(
+            "select * from invoices where invoice_id = ?", (invoice_id,)
+        ).fetchone()
+        return None if row is None else dict(row)
+
     def invoices(self) -> list[sqlite3.Row]:
         return self._con.execute("select * from invoices order by invoice_id").fetchall()
 

@@ -15,7 +15,7 @@ from actions.billing.rating import (
     first_invoice,
     monthly_invoice,
 )
-from actions.billing.tmf678 import applied_customer_billing_rates, customer_bill
+from actions.billing.tmf678 import applied_customer_billing_rates, credit_note, customer_bill
 
 __all__ = [
     "BILLING_PATH",
@@ -28,6 +28,7 @@ __all__ = [
     "RatingError",
     "applied_customer_billing_rates",
     "billing_cycle",
+    "credit_note",
     "customer_bill",
     "first_invoice",
     "load_billing_config",

@@ -28,6 +28,7 @@ __all__ = [
     "PRODUCT_BASE_PATH",
     "SCHEMA_LOCATION",
     "applied_customer_billing_rates",
+    "credit_note",
     "customer_bill",
 ]
 
@@ -158,6 +159,45 @@ def customer_bill(
         "@type": "CustomerBill",
         "@baseType": "CustomerBill",
         "@schemaLocation": f"{SCHEMA_LOCATION}#/definitions/CustomerBill",
+    }
+
+
+def credit_note(
+    bill: dict[str, Any],
+    *,
+    credit_note_id: str,
+    issued_at: datetime.datetime,
+    href_base: str = BASE_PATH,
+) -> dict[str, Any]:
+    """The TMF678 ``CustomerBill`` that cancels an issued one in full (``category`` ``credit``).
+
+    Every amount is the issued bill's, negated; the bill it cancels is its ``billDocument``.
+    The issued bill itself is never changed.
+
+    Raises:
+        ExportError: ``issued_at`` is naive.
+    """
+    issued = _utc(issued_at, "issued_at")
+
+    def negated(money: dict[str, Any]) -> dict[str, Any]:
+        return {**money, "value": -money["value"]}
+
+    return {
+        **bill,
+        "id": credit_note_id,
+        "href": f"{href_base}/customerBill/{credit_note_id}",
+        "billNo": credit_note_id,
+        "billDate": issued,
+        "lastUpdate": issued,
+        "category": "credit",
+        "amountDue": negated(bill["amountDue"]),
+        "remainingAmount": negated(bill["remainingAmount"]),
+        "taxExcludedAmount": negated(bill["taxExcludedAmount"]),
+        "taxIncludedAmount": negated(bill["taxIncludedAmount"]),
+        "taxItem": [{**item, "taxAmount": negated(item["taxAmount"])} for item in bill["taxItem"]],
+        "billDocument": [
+            _ref("CustomerBill", bill["id"], f"{href_base}/customerBill/{bill['id']}")
+        ],
     }
 
 

@@ -17,7 +17,12 @@ import duckdb
 from actions.billing.config import load_billing_config
 from actions.dunning import plan_dunning, read_receivables
 from actions.fulfilment.executor import ExecutionReport, Services, execute, services_for
-from actions.fulfilment.plan import FulfilmentRequest, plan_actions, read_requests
+from actions.fulfilment.plan import (
+    FulfilmentRequest,
+    plan_actions,
+    plan_corrections,
+    read_requests,
+)
 from actions.ledger import Ledger
 from actions.notify.errors import MailConfigError
 from actions.provisioning.errors import DriverConfigError
@@ -68,6 +73,7 @@ def fulfil(
     with Ledger.open(home) as ledger:
         anchor_day = load_billing_config().billing_cycle_anchor_day
         planned = ledger.plan(plan_actions(requests, anchor_day))
+        planned += ledger.plan(plan_corrections(requests, ledger))
         return _execute(home, ledger, len(requests), planned, services, deadline_s)
 
 

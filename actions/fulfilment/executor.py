@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import time
 from collections import Counter
@@ -26,7 +27,7 @@ from typing import Any
 
 from actions.billing.config import BillingConfig, load_billing_config
 from actions.billing.rating import RatingError, first_invoice, monthly_invoice
-from actions.billing.tmf678 import customer_bill
+from actions.billing.tmf678 import credit_note, customer_bill
 from actions.ledger import Action, IssuedInvoice, Ledger, LedgerError
 from actions.notify.mailer import MailError, SmtpSettings, already_delivered, send, smtp_settings
 from actions.notify.messages import dunning_reminder, message_id_for, welcome_email
@@ -155,6 +156,10 @@ def _bill(ledger: Ledger, action: Action, services: Services, report: ExecutionR
     else:
         activated_on = dt.date.fromisoformat(request["activated_on"])
         invoice = first_invoice(activated_on=activated_on, **common)
+    if request.get("revision"):  # a corrected invoice, after a credit note cancelled the first
+        invoice = dataclasses.replace(
+            invoice, invoice_id=f"{invoice.invoice_id}-R{int(request['revision'])}"
+        )
     issued_at = _now()
     lines = [_result_json(line) for line in invoice.lines]
     issued = IssuedInvoice(
@@ -179,6 +184,44 @@ def _bill(ledger: Ledger, action: Action, services: Services, report: ExecutionR
         invoice=issued,
     )
     report.done["bill"] += 1
+
+
+def _credit(ledger: Ledger, action: Action, _services: Services, report: ExecutionReport) -> None:
+    """Cancel an issued invoice in full with a credit note (the invoice itself never changes)."""
+    invoice_id = action.request["invoice_id"]
+    original = ledger.invoice(invoice_id)
+    if original is None:
+        raise RatingError(f"{action.idempotency_key}: invoice {invoice_id} was never issued")
+    issued_at = _now()
+    note_id = f"CN-{invoice_id}"
+    lines = [
+        {**line, "amount_cents": -int(line["amount_cents"])}
+        for line in json.loads(original["lines_json"])
+    ]
+    note = IssuedInvoice(
+        invoice_id=note_id,
+        order_id=original["order_id"],
+        customer_id=original["customer_id"],
+        region=original["region"],
+        offering_id=original["offering_id"],
+        billing_period_start=original["billing_period_start"],
+        billing_period_end=original["billing_period_end"],
+        subtotal_cents=-int(original["subtotal_cents"]),
+        tax_cents=-int(original["tax_cents"]),
+        amount_cents=-int(original["amount_cents"]),
+        currency=original["currency"],
+        lines=lines,
+        tmf678=credit_note(
+            json.loads(original["tmf678_json"]), credit_note_id=note_id, issued_at=issued_at
+        ),
+    )
+    ledger.record_confirmed(
+        action,
+        {"credit_note_id": note_id, "invoice_id": invoice_id, "amount_cents": note.amount_cents},
+        at=issued_at,
+        invoice=note,
+    )
+    report.done["credit"] += 1
 
 
 def _notify(ledger: Ledger, action: Action, services: Services, report: ExecutionReport) -> None:
@@ -253,6 +296,7 @@ HANDLERS: Mapping[str, Callable[[Ledger, Action, Services, ExecutionReport], Non
     "bill": _bill,
     "notify": _notify,
     "close": _close,
+    "credit": _credit,
     "suspend": _service_state,
     "restore": _service_state,
 }

@@ -26,10 +26,17 @@ from typing import Any
 import duckdb
 
 from actions.billing.rating import billing_cycle
-from actions.ledger import PlannedAction
+from actions.ledger import Action, Ledger, PlannedAction
 from actions.provisioning.profile import ProvisioningProfile
 
-__all__ = ["FulfilmentRequest", "bill_key", "plan_actions", "provision_key", "read_requests"]
+__all__ = [
+    "FulfilmentRequest",
+    "bill_key",
+    "plan_actions",
+    "plan_corrections",
+    "provision_key",
+    "read_requests",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,3 +234,81 @@ def read_requests(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list
             )
         )
     return out
+
+
+def _revision_key(base: str, existing: set[str]) -> tuple[str, int]:
+    """The next ``<base>:r<n>`` key not in ``existing``, and its ``n``."""
+    n = 1
+    while f"{base}:r{n}" in existing:
+        n += 1
+    return f"{base}:r{n}", n
+
+
+def plan_corrections(requests: Iterable[FulfilmentRequest], ledger: Ledger) -> list[PlannedAction]:
+    """What a correction arriving after the fact calls for: the network and the bills follow it.
+
+    When the latest valid completion of an activation already provisioned and billed delivers
+    another tier or other add-ons (a technician's correction, an upgrade recorded late):
+
+    - ``provision:<order>:<serial>:r<n>`` re-applies the corrected profile to the same ONT;
+    - ``credit:<invoice>`` cancels, with a credit note, each issued invoice that billed the
+      old services (invoices are never changed);
+    - ``<bill key>:r<n>`` issues the corrected invoice ``<invoice>-R<n>`` for the same period.
+    """
+    keys = {a.idempotency_key for a in ledger.actions()}
+    by_order: dict[str, list[Action]] = {}
+    for action in ledger.actions():
+        by_order.setdefault(action.subject_id, []).append(action)
+    planned: list[PlannedAction] = []
+    for request in requests:
+        actions = by_order.get(request.order_id, [])
+        base = provision_key(request)
+        provisions = [a for a in actions if a.idempotency_key.startswith(base)]
+        latest = max(provisions, key=lambda a: a.created_at, default=None)
+        reprovision = None
+        if latest is not None and latest.state == "confirmed":
+            wanted = request.profile().to_json()
+            if latest.request["profile"] != wanted:
+                reprovision, _ = _revision_key(base, keys)
+                planned.append(
+                    PlannedAction(
+                        reprovision,
+                        "provision",
+                        request.order_id,
+                        {"profile": wanted, "olt_vendor": request.olt_vendor},
+                    )
+                )
+        current = (request.offering_id, sorted(request.addon_ids))
+        for bill in actions:
+            if bill.kind != "bill" or bill.state != "confirmed" or not bill.response:
+                continue
+            invoice_id = str(bill.response["invoice_id"])
+            billed = (bill.request["tier_offering_id"], sorted(bill.request["addon_offering_ids"]))
+            if billed == current or f"credit:{invoice_id}" in keys:
+                continue
+            credit = f"credit:{invoice_id}"
+            planned.append(
+                PlannedAction(
+                    credit,
+                    "credit",
+                    request.order_id,
+                    {"invoice_id": invoice_id, "reason": f"services corrected to {current}"},
+                    depends_on=reprovision,
+                )
+            )
+            base_key = bill.idempotency_key.split(":r")[0]
+            rebill, n = _revision_key(base_key, keys)
+            corrected = _bill_request(request)
+            if "cycle_start" in bill.request:
+                corrected["cycle_start"] = bill.request["cycle_start"]
+            planned.append(
+                PlannedAction(
+                    rebill,
+                    "bill",
+                    request.order_id,
+                    {**corrected, "revision": n},
+                    depends_on=credit,
+                )
+            )
+            keys |= {credit, rebill}
+    return planned

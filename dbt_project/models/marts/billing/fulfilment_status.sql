@@ -13,8 +13,9 @@ by_order as (
         max(case when action_kind = 'provision' then state end) as provision_state,
         max(case when action_kind = 'provision' then sent_at end) as provisioned_at,
         max(case when action_kind = 'provision' then confirmed_at end) as network_confirmed_at,
-        max(case when idempotency_key like 'bill:first:%' then state end) as bill_state,
-        max(case when idempotency_key like 'bill:first:%' then confirmed_at end) as billed_at,
+        max(case when idempotency_key = 'bill:first:' || order_id then state end) as bill_state,
+        max(case when idempotency_key = 'bill:first:' || order_id then confirmed_at end)
+            as billed_at,
         max(case when action_kind = 'notify' then state end) as notify_state,
         max(case when action_kind = 'notify' then confirmed_at end) as welcomed_at,
         max(case when action_kind = 'close' then state end) as close_state,

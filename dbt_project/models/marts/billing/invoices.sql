@@ -1,8 +1,10 @@
 {#-
     Invoices issued by the bill actions, one row per invoice, with the activation it bills.
     Amounts in integer cents: amount_cents = subtotal_cents + tax_cents. invoice_type is first
-    (prorated from the activation, install fees) or monthly (a full cycle), from the bill
-    action's key (bill:first:<order>, bill:monthly:<order>:<yyyymm>).
+    (prorated from the activation, install fees), monthly (a full cycle) or credit_note (CN-<invoice>,
+    every amount of credited_invoice_id negated, issued when a correction changed the services
+    billed; the corrected invoice follows as <invoice>-R<n>), from the action's key
+    (bill:first:<order>, bill:monthly:<order>:<yyyymm>, credit:<invoice>, <bill key>:r<n>).
     hours_activation_to_invoice measures how long the first invoice waited after the
     network-verified activation.
 -#}
@@ -17,7 +19,13 @@ activations as (
 select
     invoices.invoice_id,
     invoices.idempotency_key,
-    split_part(invoices.idempotency_key, ':', 2) as invoice_type,
+    case
+        when invoices.idempotency_key like 'credit:%' then 'credit_note'
+        else split_part(invoices.idempotency_key, ':', 2)
+    end as invoice_type,
+    case when invoices.idempotency_key like 'credit:%'
+        then substr(invoices.idempotency_key, length('credit:') + 1)
+    end as credited_invoice_id,
     invoices.order_id,
     invoices.customer_id,
     activations.work_order_id,

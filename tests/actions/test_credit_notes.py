@@ -1,0 +1,112 @@
+"""A correction after billing: the OLT gets the corrected profile, the invoice a credit note.
+
+An activation is provisioned on simulated OLTs (real HTTP and SNMP), confirmed and billed;
+then its latest valid completion turns out to deliver another tier with voice. Planning again
+re-applies the profile, cancels the issued invoice with a credit note and issues the corrected
+one, once; the invoice as issued is never changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from olt_testkit import ont_at
+
+from actions.billing import first_invoice, load_billing_config
+from actions.fulfilment import FulfilmentRequest, Services, execute, plan_actions, services_for
+from actions.fulfilment.plan import plan_corrections
+from actions.ledger import Ledger
+from actions.notify.sink import mail_sink
+from actions.provisioning import SimulatedOltDriver, driver_for
+from catalog.model import CATALOG_PATH, load_catalog
+from simulator.network import AgentFleet
+
+
+@pytest.fixture
+def billed(
+    served: tuple[Path, AgentFleet],
+) -> Iterator[tuple[Path, Services, FulfilmentRequest]]:
+    """One activation on the served OLTs, provisioned, confirmed and billed at fiber-500."""
+    home, fleet = served
+    ont = ont_at(fleet, n=6)
+    request = FulfilmentRequest(
+        order_id="PO-000077",
+        work_order_id="WO-000077",
+        customer_id="CUS-77",
+        customer_name=None,
+        customer_email=None,
+        address_id=ont.address_id,
+        region="central",
+        ont_serial=ont.serial,
+        offering_id="fiber-500",
+        offering_name="Fiber 500",
+        download_mbps=500,
+        upload_mbps=500,
+        service_vlan_id=100,
+        management_vlan_id=4000,
+        voice_vlan_id=None,
+        addon_ids=(),
+        olt_id=ont.olt_id,
+        olt_vendor=None,
+        pon_port_id=ont.pon_port_id,
+        activated_at=dt.datetime(2026, 2, 20, 9, 30, tzinfo=dt.UTC),
+    )
+    with mail_sink(home), Ledger.open(home) as ledger:
+        services = services_for(home)
+        ledger.plan(plan_actions([request]))
+        report = execute(ledger, services, deadline_s=30)
+        assert report.done["bill"] == 1 and report.confirmed == 1
+        yield home, services, request
+
+
+def test_a_late_correction_reprovisions_credits_and_rebills_once(
+    billed: tuple[Path, Services, FulfilmentRequest],
+) -> None:
+    home, services, request = billed
+    corrected = dataclasses.replace(
+        request,
+        offering_id="fiber-1000",
+        download_mbps=1000,
+        upload_mbps=1000,
+        voice_vlan_id=300,
+        addon_ids=("voice",),
+    )
+    with Ledger.open(home) as ledger:
+        original = ledger.invoice("INV-PO-000077-202602")
+        assert original is not None
+        assert plan_corrections([request], ledger) == []  # nothing changed: nothing to do
+
+        assert ledger.plan(plan_corrections([corrected], ledger)) == 3
+        report = execute(ledger, services, deadline_s=30)
+        assert (report.done["provision"], report.done["credit"], report.done["bill"]) == (1, 1, 1)
+        assert plan_corrections([corrected], ledger) == []  # planned once, done once
+
+        assert ledger.invoice("INV-PO-000077-202602") == original  # never changed
+        note = ledger.invoice("CN-INV-PO-000077-202602")
+        rebill = ledger.invoice("INV-PO-000077-202602-R1")
+    assert note is not None and rebill is not None
+    assert (note["subtotal_cents"], note["tax_cents"], note["amount_cents"]) == (
+        -original["subtotal_cents"],
+        -original["tax_cents"],
+        -original["amount_cents"],
+    )
+    expected = first_invoice(
+        order_id=request.order_id,
+        customer_id="CUS-77",
+        region="central",
+        tier_offering_id="fiber-1000",
+        addon_offering_ids=["voice"],
+        activated_on=dt.date(2026, 2, 20),
+        catalog=load_catalog(CATALOG_PATH),
+        billing=load_billing_config(),
+    )
+    assert (rebill["offering_id"], rebill["amount_cents"]) == ("fiber-1000", expected.amount_cents)
+    assert rebill["billing_period_start"] == original["billing_period_start"]
+    driver = driver_for(home)
+    assert isinstance(driver, SimulatedOltDriver)
+    config = driver.ont_config(request.olt_id, request.ont_serial)
+    assert config["profile"] == corrected.profile().to_json()
