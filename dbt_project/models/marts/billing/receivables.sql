@@ -4,10 +4,31 @@
     settlements and returns dated up to as_of_date; an invoice is due payment_terms_days after
     its billing_period_start; the stage follows days_overdue and the dunning_*_after_days of
     catalog/billing.yaml. paid_in_full_at is when the payment that left nothing to pay
-    settled (the latest, when a return reopened the balance).
+    settled (the latest, when a return reopened the balance). A credit note is not a
+    receivable: it reduces what is owed on the invoice it cancels (credited_cents).
 -#}
-with invoices as (
+with documents as (
     select * from {{ ref('invoices') }}
+),
+
+credits as (
+    select
+        credited_invoice_id as invoice_id,
+        -sum(amount_cents) as credited_cents
+    from documents
+    where credited_invoice_id is not null
+    group by credited_invoice_id
+),
+
+invoices as (
+    select
+        documents.*,
+        coalesce(credits.credited_cents, 0) as credited_cents,
+        documents.amount_cents - coalesce(credits.credited_cents, 0) as owed_cents
+    from documents
+    left join credits
+        on documents.invoice_id = credits.invoice_id
+    where documents.credited_invoice_id is null
 ),
 
 orders as (
@@ -42,7 +63,7 @@ running as (
         counted.invoice_id,
         counted.paid_at,
         counted.signed_cents,
-        invoices.amount_cents - sum(counted.signed_cents) over (
+        invoices.owed_cents - sum(counted.signed_cents) over (
             partition by counted.invoice_id
             order by counted.paid_at, counted.payment_id, counted.status
             rows between unbounded preceding and current row
@@ -74,8 +95,9 @@ balances as (
         orders.customer_name,
         orders.customer_email,
         invoices.amount_cents,
+        invoices.credited_cents,
         coalesce(netted.paid_cents, 0) as paid_cents,
-        invoices.amount_cents - coalesce(netted.paid_cents, 0) as balance_cents,
+        invoices.owed_cents - coalesce(netted.paid_cents, 0) as balance_cents,
         cast(
             {{ dbt.dateadd('day', billing_term('payment_terms_days'), 'invoices.billing_period_start') }}
             as date
@@ -110,6 +132,7 @@ select
     customer_name,
     customer_email,
     amount_cents,
+    credited_cents,
     paid_cents,
     balance_cents,
     due_date,
