@@ -68,18 +68,8 @@ class Session:
 
     async def get(self, oid: Oid) -> Any | None:
         """The value at ``oid``, None when the agent has no such object."""
-        self.requests += 1
-        indication, status, index, var_binds = await get_cmd(
-            self.engine,
-            self.auth,
-            self.target,
-            ContextData(),
-            ObjectType(ObjectIdentity(oid)),
-            lookupMib=False,
-        )
-        self._check(indication, status, index, f"GET {'.'.join(map(str, oid))}")
-        value = var_binds[0][1]
-        return None if isinstance(value, _ABSENT) else value
+        [value] = await self.get_many([oid])
+        return value
 
     async def get_many(self, oids: Sequence[Oid]) -> list[Any | None]:
         """The values at ``oids`` in one GET, None for each the agent has no such object."""
