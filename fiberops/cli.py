@@ -150,8 +150,7 @@ def up(
         simulate(out=home, passings=passings, days=60, seed=7, start="2026-09-01", overwrite=False)
     from orchestration.instance import ensure_dagster_home
 
-    env = {
-        **os.environ,
+    overrides = {
         "FIBEROPS_HOME": str(home),
         "DAGSTER_HOME": str(ensure_dagster_home(home)),
         "DO_NOT_TRACK": "1",
@@ -162,10 +161,18 @@ def up(
         run_once(data=home)
     logs = home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    # Dagster runs from the logs folder with a workspace naming the repository: from the
+    # repository it would load its .env, whose FIBEROPS_HOME (./data) overrides ours.
+    workspace = logs / "workspace.yaml"
+    workspace.write_text(
+        (REPO_ROOT / "workspace.yaml")
+        .read_text()
+        .replace("working_directory: .", f"working_directory: {REPO_ROOT}")
+    )
     bin_dir = Path(sys.executable).parent
     services = {
         "Dagster UI": (
-            [str(bin_dir / "dagster"), "dev", "-w", "workspace.yaml", "-p", str(dagster_port)],
+            [str(bin_dir / "dagster"), "dev", "-w", str(workspace), "-p", str(dagster_port)],
             f"http://localhost:{dagster_port}",
             f"http://localhost:{dagster_port}/server_info",
             logs / "dagster.log",
@@ -200,12 +207,14 @@ def up(
             )
             smtp = stack.enter_context(mail_sink(home))
             console.print(f"SMTP sink on 127.0.0.1:{smtp.port}, mailbox {smtp.maildir}")
+        # after the OLTs started: the SNMP credentials they generated are in os.environ now
+        env = {**os.environ, **overrides}
         for command, _url, _health, log in services.values():
             with log.open("ab") as sink:
                 processes.append(
                     subprocess.Popen(
                         command,
-                        cwd=REPO_ROOT,
+                        cwd=logs if command[0].endswith("dagster") else REPO_ROOT,
                         env=env,
                         stdout=sink,
                         stderr=subprocess.STDOUT,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,6 +29,13 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
+def build_vars() -> str:
+    """The ``--vars`` every dbt invocation passes: the billing terms of catalog/billing.yaml."""
+    from actions.billing.config import dbt_vars, load_billing_config
+
+    return json.dumps(dbt_vars(load_billing_config()), sort_keys=True)
+
+
 def prepare() -> Path:
     """Make sure ``manifest.json`` exists and is current; ``dbt parse`` when it is not."""
     manifest = dbt_project.manifest_path
@@ -45,6 +53,8 @@ def prepare() -> Path:
                 str(DBT_PROJECT_DIR),
                 "--target-path",
                 str(manifest.parent),
+                "--vars",
+                build_vars(),  # as the builds pass them, or each build parses from scratch
             ],
             check=True,
             env={"DO_NOT_TRACK": "1", **os.environ},

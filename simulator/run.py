@@ -23,6 +23,7 @@ from simulator.technicians import generate_technicians
 from simulator.town import build_town
 from simulator.truth import (
     activations,
+    appointment_reminders,
     billing_terms,
     first_invoice,
     kpi_daily,
@@ -183,6 +184,7 @@ def simulate(
             kpi=kpi,
             leaks=billing.leaks,
             receivables=owed,
+            reminders=appointment_reminders(orders, through),
             quarantine=quarantine,
             landed=landed,
         ),

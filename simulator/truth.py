@@ -32,6 +32,7 @@ __all__ = [
     "Invoice",
     "KpiDay",
     "activations",
+    "appointment_reminders",
     "billing_terms",
     "first_invoice",
     "kpi_daily",
@@ -295,6 +296,33 @@ def monthly_invoices(activation: Activation, through: datetime.date) -> list[Inv
         )
         start = end + datetime.timedelta(days=1)
     return invoices
+
+
+APPOINTMENT_WINDOW = datetime.timedelta(hours=4)
+"""Length of an install's arrival window from its requested start (``appointment_window_hours``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """An install visit to remind its customer of: the day before, by e-mail."""
+
+    order: Order
+    window_start_at: datetime.datetime
+    window_end_at: datetime.datetime
+
+
+def appointment_reminders(orders: list[Order], through: datetime.date) -> list[Reminder]:
+    """Visits on the day after ``through`` (the data's last day) of orders not cancelled by then.
+
+    Such a visit lies after the simulated window, so nothing has been submitted for it.
+    """
+    next_day = through + datetime.timedelta(days=1)
+    return [
+        Reminder(order, order.requested_start, order.requested_start + APPOINTMENT_WINDOW)
+        for order in sorted(orders, key=lambda o: (o.requested_start, o.order_id))
+        if order.requested_start.date() == next_day
+        and (order.cancelled_at is None or order.cancelled_at.date() > through)
+    ]
 
 
 def kpi_daily(

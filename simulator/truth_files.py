@@ -11,7 +11,7 @@ from simulator.payments import Receivable
 from simulator.rules import RULES
 from simulator.serviceability import Coverage
 from simulator.timefmt import iso
-from simulator.truth import Activation, Invoice, KpiDay
+from simulator.truth import Activation, Invoice, KpiDay, Reminder
 from simulator.writers import write_csv
 
 __all__ = ["LANDED_SOURCES", "TruthTables", "write_truth"]
@@ -105,6 +105,12 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
   order events, technicians, completion deliveries, billing export rows, payment rows —
   duplicates and malformed included).
 
+## appointment_reminders.csv — one row per install visit to remind its customer of
+- The visits on the day after the data's last day (the last day of `kpi_daily.csv`) of
+  orders not cancelled by then: `marts.appointment_reminders` checks against it.
+- `work_order_id`, `order_id`, `customer_email`
+- `window_start_at`: the requested start (UTC); `window_end_at`: 4 hours later.
+
 ## receivables.csv — one row per invoice of `invoices.csv`: what is left to pay
 Payments land in `landing/payments/payments_<YYYY-MM-DD>.csv` (settlements and ACH returns);
 *the data's last day* is the last day of `kpi_daily.csv`. Only the well-formed payment rows
@@ -166,6 +172,7 @@ class TruthTables:
     landed: dict[str, int]
     leaks: list[Leak]
     receivables: list[Receivable]
+    reminders: list[Reminder]
 
 
 def _bool(value: bool) -> str:
@@ -354,6 +361,20 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
                 leak.amount_cents,
             ]
             for leak in tables.leaks
+        ),
+    )
+    write_csv(
+        directory / "appointment_reminders.csv",
+        ["work_order_id", "order_id", "customer_email", "window_start_at", "window_end_at"],
+        (
+            [
+                r.order.work_order_id,
+                r.order.order_id,
+                r.order.email,
+                iso(r.window_start_at),
+                iso(r.window_end_at),
+            ]
+            for r in tables.reminders
         ),
     )
     write_csv(

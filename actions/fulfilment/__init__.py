@@ -16,6 +16,7 @@ import duckdb
 
 from actions.billing.config import load_billing_config
 from actions.dunning import plan_dunning, read_receivables
+from actions.fulfilment.appointments import plan_reminders, read_reminders
 from actions.fulfilment.executor import ExecutionReport, Services, execute, services_for
 from actions.fulfilment.plan import (
     FulfilmentRequest,
@@ -74,6 +75,8 @@ def fulfil(
         anchor_day = load_billing_config().billing_cycle_anchor_day
         planned = ledger.plan(plan_actions(requests, anchor_day))
         planned += ledger.plan(plan_corrections(requests, ledger))
+        if con is not None:
+            planned += ledger.plan(plan_reminders(read_reminders(con, schema)))
         return _execute(home, ledger, len(requests), planned, services, deadline_s)
 
 

@@ -30,7 +30,12 @@ from actions.billing.rating import RatingError, first_invoice, monthly_invoice
 from actions.billing.tmf678 import credit_note, customer_bill
 from actions.ledger import Action, IssuedInvoice, Ledger, LedgerError
 from actions.notify.mailer import MailError, SmtpSettings, already_delivered, send, smtp_settings
-from actions.notify.messages import dunning_reminder, message_id_for, welcome_email
+from actions.notify.messages import (
+    appointment_reminder,
+    dunning_reminder,
+    message_id_for,
+    welcome_email,
+)
 from actions.provisioning.driver import DriverError, ProvisioningDriver, driver_for
 from actions.provisioning.profile import ProvisioningProfile
 from catalog.model import CATALOG_PATH, Catalog, load_catalog
@@ -231,7 +236,19 @@ def _notify(ledger: Ledger, action: Action, services: Services, report: Executio
         ledger.record_confirmed(action, {"message_id": message_id}, reconciled=True)
         report.reconciled["notify"] += 1
         return
-    if request.get("template") == "dunning":
+    if request.get("template") == "appointment":
+        message = appointment_reminder(
+            idempotency_key=action.idempotency_key,
+            to_address=request["to_address"],
+            customer_name=request["customer_name"],
+            order_id=request["order_id"],
+            appointment_id=request["appointment_id"],
+            appointment_on=dt.date.fromisoformat(request["appointment_on"]),
+            window_start_minute=int(request["window_start_minute"]),
+            window_end_minute=int(request["window_end_minute"]),
+            service_address=request["service_address"],
+        )
+    elif request.get("template") == "dunning":
         message = dunning_reminder(
             idempotency_key=action.idempotency_key,
             to_address=request["to_address"],

@@ -27,6 +27,7 @@ GATING_MARTS = [
     dg.AssetKey(["marts", name])
     for name in ("fulfilment_requests", "activations", "completions", "work_order_context")
 ]
+PLANNING_MARTS = [*GATING_MARTS, dg.AssetKey(["marts", "appointment_reminders"])]
 LEDGER_KEYS = [dg.AssetKey(["raw", table]) for table in LEDGER_TABLES]
 DUNNING_KEY = dg.AssetKey(["ops", "dunning"])
 EXECUTION_DEADLINE_S = 120.0
@@ -42,7 +43,7 @@ _automation = (
     specs=[
         dg.AssetSpec(
             key,
-            deps=GATING_MARTS,
+            deps=PLANNING_MARTS,
             group_name="actions",
             kinds={"sqlite", "duckdb"},
             automation_condition=_automation,

@@ -83,13 +83,35 @@ def _ingest_assets(source: Source) -> dg.AssetsDefinition:
     return _assets
 
 
+def _waiting_runs(context: dg.SensorEvaluationContext, sensor_name: str) -> list[dg.DagsterRun]:
+    """Runs the sensor requested that have not started yet (none without an instance)."""
+    try:
+        instance = context.instance
+    except dg.DagsterInvariantViolationError:
+        return []  # evaluated outside Dagster, with no instance: no queue to look at
+    return list(
+        instance.get_runs(
+            filters=dg.RunsFilter(
+                tags={"dagster/sensor_name": sensor_name},
+                statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED],
+            ),
+            limit=1,
+        )
+    )
+
+
 def _landing_sensor(source: Source, assets: dg.AssetsDefinition) -> dg.SensorDefinition:
+    name = f"landing_{source.name}_sensor"
+
     @dg.sensor(
-        name=f"landing_{source.name}_sensor",
+        name=name,
         target=assets,
         minimum_interval_seconds=15,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"Ingests new or changed files in landing/{source.folder}/.",
+        description=(
+            f"Ingests new or changed files in landing/{source.folder}/; while one of its runs "
+            "waits in the queue, new files go to that run."
+        ),
     )
     def _sensor(context: dg.SensorEvaluationContext, fiberops: FiberOpsHome) -> dg.SensorResult:
         seen: dict[str, list[float]] = json.loads(context.cursor) if context.cursor else {}
@@ -100,6 +122,13 @@ def _landing_sensor(source: Source, assets: dg.AssetsDefinition) -> dg.SensorDef
         changed = sorted(path for path, stamp in current.items() if seen.get(path) != stamp)
         if not changed:
             return dg.SensorResult(skip_reason="no new landing files")
+        if waiting := _waiting_runs(context, name):
+            # A run of this sensor has not started yet: it reads every file present when it
+            # does, these included. Asking for another would only lengthen the queue.
+            return dg.SensorResult(
+                skip_reason=f"run {waiting[0].run_id} is queued and will ingest these files",
+                cursor=json.dumps(current, sort_keys=True),
+            )
         digest = hashlib.sha256(json.dumps([[p, current[p]] for p in changed]).encode()).hexdigest()
         return dg.SensorResult(
             run_requests=[

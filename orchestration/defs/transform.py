@@ -1,6 +1,5 @@
 """dbt models as assets, and the publication of the marts to the serving copy."""
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,9 +8,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from actions.billing.config import dbt_vars, load_billing_config
 from fiberops import warehouse
-from orchestration.dbt import FiberOpsDbtTranslator, dbt_project, prepare
+from orchestration.dbt import FiberOpsDbtTranslator, build_vars, dbt_project, prepare
 from orchestration.defs.ingest import WAREHOUSE_POOL
 from orchestration.resources import FiberOpsHome
 
@@ -27,8 +25,7 @@ def _build(
     if Path(os.environ.get("FIBEROPS_HOME", "")).resolve() != fiberops.root:
         raise dg.Failure(f"FIBEROPS_HOME is not {fiberops.root}: dbt would build elsewhere")
     # Payment terms and dunning thresholds live in catalog/billing.yaml only (marts.receivables).
-    terms = json.dumps(dbt_vars(load_billing_config()))
-    yield from dbt.cli(["build", "--vars", terms], context=context).stream()
+    yield from dbt.cli(["build", "--vars", build_vars()], context=context).stream()
 
 
 @dbt_assets(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -73,10 +74,14 @@ def _invoices(home: Path) -> dict[str, dict[str, object]]:
     }
 
 
-def _commanded_serials(home: Path) -> set[str]:
+def _command_lines(home: Path) -> list[str]:
     log = home / "network" / "provisioning-commands.jsonl"
     lines = log.read_text().splitlines() if log.exists() else []
-    return {str(json.loads(line)["ont_serial"]) for line in lines if line.strip()}
+    return [line for line in lines if line.strip()]
+
+
+def _commanded_serials(home: Path) -> set[str]:
+    return {str(json.loads(line)["ont_serial"]) for line in _command_lines(home)}
 
 
 def _mailed(home: Path) -> str:
@@ -98,43 +103,66 @@ def _order_of(home: Path, work_orders: set[str]) -> dict[str, str]:
     return dict(rows)
 
 
+@dataclass(frozen=True)
+class TwoRuns:
+    """The operator after both runs, and what the first run (corrections held back) left."""
+
+    home: Path
+    serial_of: dict[str, str]
+    never_valid: set[str]
+    acted_first: set[str]
+    commanded_first: set[str]
+    mailed_first: str
+    invoiced_first: set[str]
+
+
 @pytest.fixture(scope="module")
-def operator(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
+    """A 45-day operator built with its technicians' corrections held back, then with them.
+
+    45 days so that unpaid invoices reach the dunning stages within the data.
+    """
     home = tmp_path_factory.mktemp("corrections") / "operator"
-    simulate(SimulationConfig(passings=800, days=20, seed=7, start=dt.date(2026, 9, 15)), home)
-    return home
-
-
-def test_failed_completions_trigger_nothing_until_corrected(operator: Path) -> None:
-    corrected, never_valid = _work_orders(operator)
+    simulate(SimulationConfig(passings=400, days=45, seed=7, start=dt.date(2026, 9, 1)), home)
+    corrected, never_valid = _work_orders(home)
     assert corrected and never_valid, "the simulation must inject both cases"
-    activations = _truth(operator, "activations").set_index("work_order_id")
-    order_of = {wo: str(activations.loc[wo, "order_id"]) for wo in corrected}
-    serial_of = {order_of[wo]: str(activations.loc[wo, "ont_serial"]) for wo in corrected}
-    held = _hold_back(operator, corrected)
+    activations = _truth(home, "activations").set_index("work_order_id")
+    serial_of = {
+        str(activations.loc[wo, "order_id"]): str(activations.loc[wo, "ont_serial"])
+        for wo in corrected
+    }
+    held = _hold_back(home, corrected)
     assert {r["work_order_id"] for r in held} == corrected
 
-    # Only the failing versions have landed: no action, no OLT command, no e-mail, no bill.
-    first = run_once(operator)
+    first = run_once(home)
     assert first.success, first.failed_checks
-    acted = _orders_acted_on(operator)
-    assert acted, "the other activations went through"
-    assert not acted & set(serial_of)
-    assert not _commanded_serials(operator) & set(serial_of.values())
-    assert not any(order in _mailed(operator) for order in serial_of)
-    assert not _invoices(operator).keys() & set(serial_of)
-
-    # The corrections land: each is provisioned with the corrected version's serial and billed
-    # from its day, as the truth owes; work orders never valid still trigger nothing.
-    landed = operator / "landing" / "completions" / "completions_corrections.json"
+    acted, commanded = _orders_acted_on(home), _commanded_serials(home)
+    mailed, invoiced = _mailed(home), set(_invoices(home))
+    landed = home / "landing" / "completions" / "completions_corrections.json"
     landed.write_text(json.dumps(held))
-    second = run_once(operator)
+    second = run_once(home)
     assert second.success, second.failed_checks
+    return TwoRuns(home, serial_of, never_valid, acted, commanded, mailed, invoiced)
+
+
+@pytest.mark.timeout(1800)  # the fixture builds the operator twice (run_once)
+def test_failed_completions_trigger_nothing_until_corrected(two_runs: TwoRuns) -> None:
+    operator, serial_of = two_runs.home, two_runs.serial_of
+
+    # Only the failing versions had landed: no action, no OLT command, no e-mail, no bill.
+    assert two_runs.acted_first, "the other activations went through"
+    assert not two_runs.acted_first & set(serial_of)
+    assert not two_runs.commanded_first & set(serial_of.values())
+    assert not any(order in two_runs.mailed_first for order in serial_of)
+    assert not two_runs.invoiced_first & set(serial_of)
+
+    # The corrections landed: each is provisioned with the corrected version's serial and
+    # billed from its day, as the truth owes; work orders never valid still trigger nothing.
     with Ledger.open(operator) as ledger:
         keys = {a.idempotency_key for a in ledger.actions()}
     assert {f"provision:{order}:{serial}" for order, serial in serial_of.items()} <= keys
     assert set(serial_of.values()) <= _commanded_serials(operator)
-    never_orders = set(_order_of(operator, never_valid).values())
+    never_orders = set(_order_of(operator, two_runs.never_valid).values())
     assert never_orders and not never_orders & _orders_acted_on(operator)
 
     owed = _truth(operator, "invoices")
@@ -148,3 +176,62 @@ def test_failed_completions_trigger_nothing_until_corrected(operator: Path) -> N
         assert invoice["invoice_id"] == row.invoice_id
         assert invoice["amount_cents"] == int(str(row.amount_cents))
         assert invoice["billing_period_start"] == row.billing_period_start
+
+
+def _receivables(home: Path) -> pd.DataFrame:
+    with duckdb.connect(str(settings.warehouse_path(home)), read_only=True) as con:
+        return con.execute("select * from marts.receivables order by due_date, invoice_id").df()
+
+
+@pytest.mark.timeout(1800)
+def test_overdue_invoices_are_dunned_as_the_truth_says_and_payment_restores(
+    two_runs: TwoRuns,
+) -> None:
+    """Reminders and suspensions follow truth/receivables.csv; paying restores the service."""
+    home = two_runs.home
+    mart = _receivables(home)
+    truth = _truth(home, "receivables").set_index("invoice_id")
+    assert set(mart["invoice_id"]) <= set(truth.index)
+    stages = dict(zip(mart["invoice_id"], mart["dunning_stage"], strict=True))
+    assert stages == {i: truth.loc[i, "dunning_stage"] for i in mart["invoice_id"]}
+    overdue = mart[mart["dunning_stage"] != "current"]
+    at_suspend = mart[mart["dunning_stage"] == "suspend"]
+    assert len(overdue) > 0 and len(at_suspend) > 0, "the 45 days must reach both stages"
+
+    with Ledger.open(home) as ledger:
+        dunning = {
+            a.idempotency_key: a.state
+            for a in ledger.actions()
+            if a.kind in ("suspend", "restore") or a.idempotency_key.startswith("notify:dunning")
+        }
+    reminded = {f"notify:dunning:{r.invoice_id}" for r in overdue.itertuples() if r.customer_email}
+    suspended = {
+        f"suspend:{order}:{rows['invoice_id'].iloc[0]}"
+        for order, rows in at_suspend.groupby("order_id")
+    }
+    assert dunning == dict.fromkeys(reminded | suspended, "confirmed")
+    subjects = _mailed(home)
+    assert all(key.removeprefix("notify:dunning:") in subjects for key in reminded)
+    commanded = [json.loads(line) for line in _command_lines(home)]
+    assert {c["request_id"] for c in commanded if c["command"] == "suspend"} == suspended
+
+    # The customer of the first suspension pays everything it owes; the next run restores.
+    key = sorted(suspended)[0]
+    order = key.split(":")[1]
+    owed = mart[(mart["order_id"] == order) & (mart["balance_cents"] > 0)]
+    as_of = pd.Timestamp(mart["as_of_date"].iloc[0]).date()
+    paid_at = f"{as_of.isoformat()}T09:00:00Z"
+    rows = [
+        f"PAY-TEST-{n},{r.invoice_id},{r.customer_id},{int(r.balance_cents)},card,settled,,{paid_at}"
+        for n, r in enumerate(owed.itertuples())
+    ]
+    payments = home / "landing" / "payments" / f"payments_{as_of.isoformat()}-late.csv"
+    header = "payment_id,invoice_id,customer_id,amount_cents,method,status,return_code,paid_at"
+    payments.write_text("\n".join([header, *rows]) + "\n")
+    third = run_once(home)
+    assert third.success, third.failed_checks
+    restore = key.replace("suspend:", "restore:", 1)
+    with Ledger.open(home) as ledger:
+        assert ledger.get(restore).state == "confirmed"
+    commanded = [json.loads(line) for line in _command_lines(home)]
+    assert [c["request_id"] for c in commanded if c["command"] == "restore"] == [restore]

@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 
 from actions.fulfilment import plan_actions, read_requests
+from actions.fulfilment.appointments import plan_reminders, read_reminders
 from actions.fulfilment.executor import PAUSE_AFTER_EFFECT_ENV
 from actions.ledger import Ledger
 from actions.notify.messages import message_id_for
@@ -66,8 +67,7 @@ def test_sigkill_at_random_points_neither_skips_nor_doubles_an_action(
 ) -> None:
     home = _copy_operator(built_operator, tmp_path / "operator")
     with duckdb.connect(str(settings.serving_path(home)), read_only=True) as con:
-        requests = read_requests(con)
-    planned = plan_actions(requests)
+        planned = plan_actions(read_requests(con)) + plan_reminders(read_reminders(con))
     total = len(planned)
     rng = random.Random(20261123)
     partial_kills = 0

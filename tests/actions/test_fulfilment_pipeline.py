@@ -102,9 +102,11 @@ def test_each_activation_is_provisioned_confirmed_billed_welcomed_and_closed_onc
     assert {stages[o] for o in held_back} <= {"provisioned"}
     with Ledger.open(built_operator) as ledger:
         actions = ledger.actions()
-    # steps by key: provision, bill:first, bill:monthly, notify, close
+    # steps by key: provision, bill:first, bill:monthly, notify:welcome, close (and the
+    # reminders of visits not made yet, notify:appointment)
+    parts = {"bill": 2, "notify": 2}
     states = Counter(
-        (":".join(a.idempotency_key.split(":")[: 2 if a.kind == "bill" else 1]), a.state)
+        (":".join(a.idempotency_key.split(":")[: parts.get(a.kind, 1)]), a.state)
         for a in actions
         if a.subject_id not in held_back
     )
@@ -113,8 +115,12 @@ def test_each_activation_is_provisioned_confirmed_billed_welcomed_and_closed_onc
     monthly = truth[(truth["invoice_type"] == "monthly") & ~truth["order_id"].isin(held_back)]
     assert len(monthly) > 0
     assert states == {
-        **{(step, "confirmed"): done for step in ("provision", "bill:first", "notify", "close")},
+        **{
+            (step, "confirmed"): done
+            for step in ("provision", "bill:first", "notify:welcome", "close")
+        },
         ("bill:monthly", "confirmed"): len(monthly),
+        ("notify:appointment", "confirmed"): len(_truth(built_operator, "appointment_reminders")),
     }
     # The OLTs applied one command per activation, bound to the serial the technician fitted.
     applied = [c for c in _commands(built_operator) if c["command"] == "apply"]
@@ -123,7 +129,8 @@ def test_each_activation_is_provisioned_confirmed_billed_welcomed_and_closed_onc
     # One welcome e-mail per activation, to the customer, naming the invoice amount.
     mailbox = sink_maildir(built_operator)
     ids = message_ids(mailbox)
-    assert len(ids) == len(set(ids)) == done
+    reminders = len(_truth(built_operator, "appointment_reminders"))
+    assert len(ids) == len(set(ids)) == done + reminders
     invoices = _serving(
         built_operator, "select invoice_id from marts.invoices where invoice_type = 'first'"
     )
@@ -148,3 +155,29 @@ def test_provisioning_binds_the_delivered_tier_and_voice(built_operator: Path) -
     }
     sold_voice = {o for o, addons in invoices["addon_ids"].items() if "voice" in addons.split(",")}
     assert voice == sold_voice
+
+
+def test_each_visit_on_the_day_after_the_data_is_reminded_once(built_operator: Path) -> None:
+    """Appointment reminders: the truth's visits, one e-mail each, with the arrival window."""
+    truth = _truth(built_operator, "appointment_reminders")
+    assert len(truth) > 0
+    expected = {
+        f"notify:appointment:{r.work_order_id}:{r.window_start_at[:10]}": r.customer_email
+        for r in truth.itertuples()
+    }
+    with Ledger.open(built_operator) as ledger:
+        reminders = {
+            a.idempotency_key: a
+            for a in ledger.actions("notify")
+            if a.idempotency_key.startswith("notify:appointment:")
+        }
+    assert reminders.keys() == expected.keys()
+    assert {a.state for a in reminders.values()} == {"confirmed"}
+    assert {k: a.request["to_address"] for k, a in reminders.items()} == expected
+    windows = {(r.window_start_at[11:16], r.window_end_at[11:16]) for r in truth.itertuples()}
+    sent = [m for m in read_messages(sink_maildir(built_operator)) if "visit" in str(m["Subject"])]
+    assert len(sent) == len(expected)
+    assert all(
+        any(f"{start}" in str(m["Subject"]) and f"{end}" in str(m["Subject"]) for m in sent)
+        for start, end in windows
+    )

@@ -61,6 +61,45 @@ def test_landing_sensor_requests_new_files_once(
     assert tick(first.cursor).run_requests[0].run_key == request.run_key
 
 
+def test_landing_sensor_adds_no_run_while_one_of_its_runs_is_queued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files landing faster than runs start go to the queued run, not to a growing queue."""
+    monkeypatch.setenv("FIBEROPS_HOME", str(tmp_path))
+    folder = tmp_path / "landing" / "completions"
+    folder.mkdir(parents=True)
+    (folder / "field_1.json").write_text("[]")
+    [sensor] = [s for s in defs.sensors or [] if s.name == "landing_completions_sensor"]
+    assert isinstance(sensor, dg.SensorDefinition)
+    with dg.instance_for_test() as instance:
+
+        def tick(cursor: str | None) -> dg.SensorResult:
+            with dg.build_sensor_context(
+                instance=instance, cursor=cursor, resources=defs.resources
+            ) as context:
+                return sensor.evaluate_tick(context)
+
+        first = tick(None)
+        assert len(first.run_requests or []) == 1
+        instance.add_run(
+            dg.DagsterRun(
+                job_name="__ASSET_JOB",
+                run_id="queued-ingest",
+                status=dg.DagsterRunStatus.NOT_STARTED,  # queued runs need a code origin
+                tags={"dagster/sensor_name": "landing_completions_sensor"},
+            )
+        )
+        (folder / "field_2.json").write_text("[]")
+        queued = tick(first.cursor)
+        assert not queued.run_requests
+        assert "queued-ingest" in str(queued.skip_message)
+        assert "completions/field_2.json" in json.loads(queued.cursor or "{}")
+
+        instance.delete_run("queued-ingest")  # it ran: the next new file asks for a run
+        (folder / "field_3.json").write_text("[]")
+        assert len(tick(queued.cursor).run_requests or []) == 1
+
+
 def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
     dagster = Path(sys.executable).with_name("dagster")
     root = Path(__file__).resolve().parents[2]

@@ -376,9 +376,19 @@ def test_invoices_follow_the_billing_contract(medium_run: Run) -> None:
     orders = _orders(medium_run)
     activations = {a["order_id"]: a for a in medium_run.truth("activations")}
     invoices = medium_run.truth("invoices")
-    assert {i["order_id"] for i in invoices} == activations.keys()
-    assert any(i["addon_ids"] for i in invoices)
+    assert {i["invoice_type"] for i in invoices} == {"first", "monthly"}
+    first = [i for i in invoices if i["invoice_type"] == "first"]
+    assert sorted(i["order_id"] for i in first) == sorted(activations)
+    assert any(i["addon_ids"] for i in first)
+    last_day = max(k["kpi_date"] for k in medium_run.truth("kpi_daily"))
     for invoice in invoices:
+        if invoice["invoice_type"] == "monthly":
+            # a full calendar month after the first, begun by the data's last day
+            start = datetime.date.fromisoformat(invoice["billing_period_start"])
+            activated = activations[invoice["order_id"]]["activated_at"][:10]
+            assert start.day == 1 and activated < start.isoformat() <= last_day
+            assert invoice["invoice_id"] == f"INV-{invoice['order_id']}-{start:%Y%m}"
+    for invoice in first:
         activation = activations[invoice["order_id"]]
         day = datetime.date.fromisoformat(activation["activated_at"][:10])
         days_in_month = calendar.monthrange(day.year, day.month)[1]
@@ -481,6 +491,7 @@ def test_truth_headers_follow_the_contract(small_run: Run) -> None:
     ]
     assert small_run.truth_header("invoices") == [
         "invoice_id",
+        "invoice_type",
         "order_id",
         "customer_id",
         "offering_id",
@@ -520,5 +531,12 @@ def test_truth_headers_follow_the_contract(small_run: Run) -> None:
         "days_overdue",
         "dunning_stage",
         "paid_in_full_at",
+    ]
+    assert small_run.truth_header("appointment_reminders") == [
+        "work_order_id",
+        "order_id",
+        "customer_email",
+        "window_start_at",
+        "window_end_at",
     ]
     assert (small_run.home / "truth" / "README.md").read_text().startswith("# Ground truth")

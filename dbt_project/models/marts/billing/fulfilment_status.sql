@@ -1,10 +1,14 @@
 {#-
     Where each activation stands in the zero-touch chain: provisioned (the OLT applied the
     profile), confirmed by the network, billed, welcomed, work order closed. One row per order
-    the planner scheduled; a step's state is the ledger state of its action.
+    whose chain the planner scheduled (it starts with provisioning); a step's state is the
+    ledger state of its action (the first provisioning, the first invoice, the welcome
+    e-mail). Appointment reminders and dunning are not steps of the chain.
 -#}
 with actions as (
     select * from {{ ref('stg_ops__actions') }}
+    where action_kind in ('provision', 'bill', 'close')
+        or idempotency_key like 'notify:welcome:%'
 ),
 
 by_order as (
@@ -24,6 +28,7 @@ by_order as (
         max(last_error) as last_error
     from actions
     group by order_id
+    having count(case when action_kind = 'provision' then 1 end) > 0
 )
 
 select

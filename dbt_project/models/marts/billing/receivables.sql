@@ -95,9 +95,9 @@ balances as (
         orders.customer_name,
         orders.customer_email,
         invoices.amount_cents,
-        invoices.credited_cents,
-        coalesce(netted.paid_cents, 0) as paid_cents,
-        invoices.owed_cents - coalesce(netted.paid_cents, 0) as balance_cents,
+        cast(invoices.credited_cents as bigint) as credited_cents,
+        cast(coalesce(netted.paid_cents, 0) as bigint) as paid_cents,
+        cast(invoices.owed_cents - coalesce(netted.paid_cents, 0) as bigint) as balance_cents,
         cast(
             {{ dbt.dateadd('day', billing_term('payment_terms_days'), 'invoices.billing_period_start') }}
             as date
