@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.errors import RecordError
 
-__all__ = ["ParsedFile", "Quarantined", "Rows", "parse_records", "unreadable_file"]
+__all__ = [
+    "ParsedFile",
+    "Quarantined",
+    "Rows",
+    "parse_csv",
+    "parse_records",
+    "unreadable_file",
+]
 
 Rows = dict[str, list[dict[str, Any]]]
 """Rows to append, by raw table name (without the lineage columns)."""
@@ -118,3 +127,26 @@ def unreadable_file(reason: str, raw: bytes) -> ParsedFile:
             )
         ],
     )
+
+
+def parse_csv(
+    raw: bytes,
+    what: str,
+    columns: Sequence[str],
+    parse_one: Callable[[Any, int, ParsedFile], None],
+    key_fields: tuple[str, ...],
+) -> ParsedFile:
+    """Parse a UTF-8 CSV file with a header: each data row is one landed record.
+
+    A file that is not UTF-8, or whose header lacks one of ``columns`` (any order, extra
+    columns allowed), is quarantined whole, the reason naming ``what`` it should have been.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return unreadable_file(f"not UTF-8 CSV text: {error}", raw)
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        return unreadable_file(f"{what} lacks the columns {missing}", raw)
+    return parse_records(enumerate(reader), parse_one, key_fields=key_fields)

@@ -12,13 +12,11 @@ its items, exactly as a TMF622 event would, so the models need not know the chan
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from ingest.errors import RecordError
 from ingest.fields import opt_str, opt_timestamp, req_str, req_timestamp, to_cents
-from ingest.parsed import ParsedFile, parse_records, unreadable_file
+from ingest.parsed import ParsedFile, parse_csv
 
 __all__ = ["CRM_COLUMNS", "parse_crm_csv"]
 
@@ -82,12 +80,4 @@ def _parse_row(row: dict[str, Any], index: int, out: ParsedFile) -> None:
 
 def parse_crm_csv(raw: bytes) -> ParsedFile:
     """Parse a CRM order export; each row is one landed record (one order)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return unreadable_file(f"not UTF-8 CSV text: {error}", raw)
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CRM_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        return unreadable_file(f"CRM export lacks the columns {missing}", raw)
-    return parse_records(enumerate(reader), _parse_row, key_fields=("order_id",))
+    return parse_csv(raw, "CRM export", CRM_COLUMNS, _parse_row, key_fields=("order_id",))

@@ -13,13 +13,11 @@ FiberOps does not bill from this file: it reconciles it with what the field deli
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from ingest.errors import RecordError
 from ingest.fields import req_date_or_none, req_int, req_str
-from ingest.parsed import ParsedFile, parse_records, unreadable_file
+from ingest.parsed import ParsedFile, parse_csv
 
 __all__ = ["COLUMNS", "STATUSES", "parse"]
 
@@ -57,12 +55,4 @@ def _parse_row(row: dict[str, Any], index: int, out: ParsedFile) -> None:
 
 def parse(raw: bytes) -> ParsedFile:
     """Parse a billing export; each data row is one landed record (one subscription)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return unreadable_file(f"not UTF-8 CSV text: {error}", raw)
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        return unreadable_file(f"billing export lacks the columns {missing}", raw)
-    return parse_records(enumerate(reader), _parse_row, key_fields=("order_id",))
+    return parse_csv(raw, "billing export", COLUMNS, _parse_row, key_fields=("order_id",))

@@ -13,13 +13,11 @@ settled or returned it, ISO 8601 with a time zone).
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from ingest.errors import RecordError
 from ingest.fields import opt_str, req_int, req_str, req_timestamp
-from ingest.parsed import ParsedFile, parse_records, unreadable_file
+from ingest.parsed import ParsedFile, parse_csv
 
 __all__ = ["COLUMNS", "METHODS", "STATUSES", "parse"]
 
@@ -61,12 +59,4 @@ def _parse_row(row: dict[str, Any], index: int, out: ParsedFile) -> None:
 
 def parse(raw: bytes) -> ParsedFile:
     """Parse a payment file; each data row is one landed record (one payment event)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return unreadable_file(f"not UTF-8 CSV text: {error}", raw)
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        return unreadable_file(f"payment file lacks the columns {missing}", raw)
-    return parse_records(enumerate(reader), _parse_row, key_fields=("payment_id",))
+    return parse_csv(raw, "payment file", COLUMNS, _parse_row, key_fields=("payment_id",))
