@@ -192,8 +192,17 @@ def test_overdue_invoices_are_dunned_as_the_truth_says_and_payment_restores(
     mart = _receivables(home)
     truth = _truth(home, "receivables").set_index("invoice_id")
     assert set(mart["invoice_id"]) <= set(truth.index)
-    stages = dict(zip(mart["invoice_id"], mart["dunning_stage"], strict=True))
-    assert stages == {i: truth.loc[i, "dunning_stage"] for i in mart["invoice_id"]}
+    compared = ["paid_cents", "balance_cents", "days_overdue", "dunning_stage"]
+    got = {r.invoice_id: tuple(str(getattr(r, c)) for c in compared) for r in mart.itertuples()}
+    assert got == {i: tuple(str(truth.loc[i, c]) for c in compared) for i in got}
+    with duckdb.connect(str(settings.warehouse_path(home)), read_only=True) as con:
+        returned = {
+            i
+            for (i,) in con.execute(
+                "select invoice_id from raw.payments where status = 'returned'"
+            ).fetchall()
+        }
+    assert returned & set(got), "an ACH return on an issued invoice is netted as the truth says"
     overdue = mart[mart["dunning_stage"] != "current"]
     at_suspend = mart[mart["dunning_stage"] == "suspend"]
     assert len(overdue) > 0 and len(at_suspend) > 0, "the 45 days must reach both stages"
