@@ -132,6 +132,7 @@ def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)  # reaped here, not left running into the next test
         output = process.stdout.read() if process.stdout else ""
         if process.stdout:
             process.stdout.close()
