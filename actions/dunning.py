@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 
 from actions.ledger import Action, Ledger, PlannedAction
+from fiberops.warehouse import has_table
 
 __all__ = ["Receivable", "plan_dunning", "read_receivables"]
 
@@ -49,12 +50,7 @@ def read_receivables(
     con: duckdb.DuckDBPyConnection, schema: str = "marts"
 ) -> list[Receivable] | None:
     """Every row of ``<schema>.receivables``, None when the mart is not built yet."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables"
-        " where table_schema = ? and table_name = 'receivables'",
-        [schema],
-    ).fetchone()
-    if not exists or not exists[0]:
+    if not has_table(con, schema, "receivables"):
         return None
     rows = con.execute(
         "select invoice_id, order_id, customer_name, customer_email, amount_cents,"

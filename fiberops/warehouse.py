@@ -51,6 +51,15 @@ class PublishResult:
     tables: dict[str, int]
 
 
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether ``schema.table`` exists (a mart not built yet does not)."""
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
 def publish_marts(warehouse: Path, serving: Path) -> PublishResult:
     """Copy every table of the served schemas into a new file and swap it in atomically."""
     serving.parent.mkdir(parents=True, exist_ok=True)

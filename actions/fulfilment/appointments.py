@@ -7,29 +7,20 @@ to another day gets its own reminder, the same visit never a second one.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import duckdb
 
+from actions.fulfilment.plan import utc
 from actions.ledger import PlannedAction
+from fiberops.warehouse import has_table
 
 __all__ = ["plan_reminders", "read_reminders"]
 
 
-def _utc(value: Any) -> dt.datetime:
-    stamp: dt.datetime = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
-    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
-
-
 def read_reminders(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list[dict[str, Any]]:
     """The rows of ``<schema>.appointment_reminders`` (none while the mart is not built)."""
-    found = con.execute(
-        "select count(*) from information_schema.tables"
-        " where table_schema = ? and table_name = 'appointment_reminders'",
-        [schema],
-    ).fetchone()
-    if not found or not found[0]:
+    if not has_table(con, schema, "appointment_reminders"):
         return []
     cursor = con.execute(
         f"select * from {schema}.appointment_reminders order by window_start_at, work_order_id"
@@ -44,7 +35,7 @@ def plan_reminders(rows: list[dict[str, Any]]) -> list[PlannedAction]:
     for row in rows:
         if not row.get("customer_email"):
             continue
-        start, end = _utc(row["window_start_at"]), _utc(row["window_end_at"])
+        start, end = utc(row["window_start_at"]), utc(row["window_end_at"])
         day = start.date()
         planned.append(
             PlannedAction(

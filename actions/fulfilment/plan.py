@@ -180,7 +180,8 @@ def plan_actions(requests: Iterable[FulfilmentRequest], anchor_day: int = 1) -> 
     return planned
 
 
-def _utc(value: Any) -> dt.datetime:
+def utc(value: Any) -> dt.datetime:
+    """A timestamp read from DuckDB (naive UTC, or pandas) as an aware UTC datetime."""
     stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
     return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
 
@@ -229,7 +230,7 @@ def read_requests(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list
                 olt_id=str(row["olt_id"]),
                 olt_vendor=row["olt_vendor"] or None,
                 pon_port_id=str(row["pon_port_id"]),
-                activated_at=_utc(row["activated_at"]),
+                activated_at=utc(row["activated_at"]),
                 data_through_date=_date_or_none(row.get("data_through_date")),
             )
         )
