@@ -142,12 +142,15 @@ def up(
     dagster_port: Annotated[int, typer.Option(help="Port of the Dagster UI.")] = 3000,
     dashboard_port: Annotated[int, typer.Option(help="Port of the dashboards.")] = 8501,
     passings: Annotated[int, typer.Option(help="Size of the default simulated operator.")] = 5000,
+    days: Annotated[int, typer.Option(min=1, help="Days the default operator simulates.")] = 60,
 ) -> None:
     """Run the whole system: simulate an operator if none exists, build it, serve the UIs."""
     home = _home(data)
     if not settings.landing_dir(home).exists():
-        console.print(f"no operator in {home}: simulating one ({passings} passings, 60 days)")
-        simulate(out=home, passings=passings, days=60, seed=7, start="2026-09-01", overwrite=False)
+        console.print(f"no operator in {home}: simulating one ({passings} passings, {days} days)")
+        simulate(
+            out=home, passings=passings, days=days, seed=7, start="2026-09-01", overwrite=False
+        )
     from orchestration.instance import ensure_dagster_home
 
     overrides = {

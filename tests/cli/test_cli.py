@@ -89,24 +89,29 @@ def _materialized_assets(port: int) -> tuple[int, int]:
 def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path: Path) -> None:
     home = tmp_path / "op"
     dagster_port, dashboard_port = 3310, 8591
-    process = subprocess.Popen(
-        [
-            FIBEROPS,
-            "up",
-            "--data",
-            str(home),
-            "--passings",
-            "400",
-            "--dagster-port",
-            str(dagster_port),
-            "--dashboard-port",
-            str(dashboard_port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    # Output to a file, not a pipe: nobody reads a pipe while `up` runs, and once its 64 KB
+    # fill (run-once's summary tables do) `up` blocks on its next print.
+    log_path = tmp_path / "up.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                FIBEROPS,
+                "up",
+                "--data",
+                str(home),
+                "--passings",
+                "400",
+                "--days",
+                "30",
+                "--dagster-port",
+                str(dagster_port),
+                "--dashboard-port",
+                str(dashboard_port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         # `up` first simulates and builds the operator (run-once, actions included), then
         # starts the services: on a loaded 2-core CI machine that takes minutes.
@@ -120,7 +125,7 @@ def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path
             if serving:
                 break
             time.sleep(2)
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        assert process.poll() is None, log_path.read_text()
         assert serving, f"Dagster or the dashboards not up after 600 s; logs in {home / 'logs'}"
         total, materialized = _materialized_assets(dagster_port)
         assert total > 20
@@ -133,9 +138,7 @@ def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=60)  # reaped here, not left running into the next test
-        output = process.stdout.read() if process.stdout else ""
-        if process.stdout:
-            process.stdout.close()
+    output = log_path.read_text()
     assert process.returncode == 0, output
     assert "stopping" in output
 
