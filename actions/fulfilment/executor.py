@@ -407,14 +407,16 @@ def execute(
         ledger: The ledger to execute.
         services: The outside systems.
         deadline_s: Stop after this long, whatever is left (the next run picks it up).
-        confirm_wait_s: Once nothing is due, wait at most this long for ONTs to come online;
-            ONTs that stay down (a fibre cut, an OLT that does not answer) are checked again by
-            the next run.
+        confirm_wait_s: Once nothing is due, wait at most this long for the ONTs provisioned
+            by this call to come online. ONTs provisioned by an earlier call are read once
+            and not waited for: one that stays down (a fibre cut, an OLT that does not answer)
+            is checked again by the next run instead of holding every run up.
         poll_interval_s: Pause between confirmation passes.
     """
     report = ExecutionReport()
     stop_at = time.monotonic() + deadline_s
     last_progress = time.monotonic()
+    claimed: set[str] = set()
     while time.monotonic() < stop_at:
         progressed = False
         for key in ledger.due():
@@ -424,6 +426,7 @@ def execute(
             if action is None:
                 continue
             progressed = True
+            claimed.add(key)
             try:
                 HANDLERS[action.kind](ledger, action, services, report)
             except (DriverError, MailError) as error:
@@ -442,9 +445,11 @@ def execute(
         if progressed:
             last_progress = time.monotonic()
             continue
+        awaiting_ours = [
+            a for a in ledger.awaiting_confirmation("provision") if a.idempotency_key in claimed
+        ]
         if not ledger.due() and (
-            not ledger.awaiting_confirmation("provision")
-            or time.monotonic() - last_progress > confirm_wait_s
+            not awaiting_ours or time.monotonic() - last_progress > confirm_wait_s
         ):
             break
         time.sleep(poll_interval_s)

@@ -75,7 +75,11 @@ def snmpsim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int
         yield "127.0.0.1", port
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:  # snmpsim can sit out SIGTERM while it answers
+            process.kill()
+            process.wait()
 
 
 def _poll(endpoint: tuple[str, int], name: str, timeout_s: float = 3.0) -> PollResult:
