@@ -35,8 +35,8 @@ def require_published_marts() -> dt.datetime:
 
 
 def source(*marts: str, note: str = "") -> None:
-    """Caption naming the marts a figure comes from."""
-    names = ", ".join(f"`marts.{mart}`" for mart in marts)
+    """Caption naming the marts (or other published ``schema.table``) a figure comes from."""
+    names = ", ".join(f"`{mart}`" if "." in mart else f"`marts.{mart}`" for mart in marts)
     st.caption(f"Source: {names}" + (f" — {note}" if note else ""))
 
 

@@ -28,6 +28,10 @@ __all__ = [
     "completion_validity",
     "coverage_points",
     "daily_activity",
+    "dispatch_dropped",
+    "dispatch_jobs_by_type",
+    "dispatch_routes",
+    "dispatch_stops",
     "kpi_period",
     "published_at",
     "regions",
@@ -309,3 +313,57 @@ order by severity, failures desc, rule
 def review_rule_failures() -> pd.DataFrame:
     """Failed rule evaluations by rule and severity (``marts.completion_rule_results``)."""
     return _query(_REVIEW_RULES)
+
+
+_DISPATCH_ROUTES = """
+select technician_id, jobs, leave_home_at, back_home_at, drive_minutes, work_minutes,
+    shift_minutes, utilisation_share, home_lat, home_lon, plan_date
+from dispatch.plan_routes
+order by technician_id
+"""
+
+
+def dispatch_routes() -> pd.DataFrame:
+    """Each technician's planned day (``dispatch.plan_routes``), by technician."""
+    return _query(_DISPATCH_ROUTES)
+
+
+_DISPATCH_STOPS = """
+select technician_id, stop_sequence, job_id, job_type, source_id, address_id, lat, lon,
+    arrival_at, start_at, end_at, duration_minutes
+from dispatch.plan_stops
+order by technician_id, stop_sequence
+"""
+
+
+def dispatch_stops() -> pd.DataFrame:
+    """Planned jobs in visiting order per technician (``dispatch.plan_stops``)."""
+    return _query(_DISPATCH_STOPS)
+
+
+_DISPATCH_DROPPED = """
+select job_id, job_type, source_id, reason
+from dispatch.plan_dropped
+order by job_type, job_id
+"""
+
+
+def dispatch_dropped() -> pd.DataFrame:
+    """Jobs left out of the plan, with the reason (``dispatch.plan_dropped``)."""
+    return _query(_DISPATCH_DROPPED)
+
+
+_DISPATCH_JOBS_BY_TYPE = """
+select jobs.job_type, count(*) as jobs, count(stops.job_id) as planned,
+    count(dropped.job_id) as dropped
+from marts.dispatch_jobs as jobs
+left join dispatch.plan_stops as stops on jobs.job_id = stops.job_id
+left join dispatch.plan_dropped as dropped on jobs.job_id = dropped.job_id
+group by jobs.job_type
+order by jobs.job_type
+"""
+
+
+def dispatch_jobs_by_type() -> pd.DataFrame:
+    """The day's jobs by type, planned and dropped (``marts.dispatch_jobs`` and the plan)."""
+    return _query(_DISPATCH_JOBS_BY_TYPE)

@@ -16,6 +16,7 @@ navigation = st.navigation(
             PAGES_DIR / "overview.py", title="Overview", icon=":material/dashboard:", default=True
         ),
         st.Page(PAGES_DIR / "review_queue.py", title="Review queue", icon=":material/rule:"),
+        st.Page(PAGES_DIR / "dispatch.py", title="Dispatch plan", icon=":material/route:"),
     ]
 )
 navigation.run()

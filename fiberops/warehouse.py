@@ -19,7 +19,7 @@ import duckdb
 
 __all__ = ["PublishResult", "connect", "publish_marts", "read_only"]
 
-SERVED_SCHEMAS = ("marts",)
+SERVED_SCHEMAS = ("marts", "dispatch")
 
 
 @contextlib.contextmanager

@@ -52,14 +52,18 @@ class HaversineTravel:
     speed_kmh: float = 40.0
 
     def minutes(self, points: Sequence[LatLon]) -> list[list[int]]:
-        """Return rounded driving minutes between every pair of points."""
+        """Return rounded driving minutes between every pair of points.
+
+        A move between two different places takes at least a minute (parking, walking to the
+        door), so a dense street of short hops is not planned as free.
+        """
         metres_per_minute = self.speed_kmh * 1000.0 / 60.0
         return [
             [
                 0
-                if i == j
-                else round(haversine_metres(a, b) * self.road_factor / metres_per_minute)
-                for j, b in enumerate(points)
+                if a == b
+                else max(1, round(haversine_metres(a, b) * self.road_factor / metres_per_minute))
+                for b in points
             ]
-            for i, a in enumerate(points)
+            for a in points
         ]

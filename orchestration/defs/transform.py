@@ -10,6 +10,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from fiberops import warehouse
 from orchestration.dbt import FiberOpsDbtTranslator, build_vars, dbt_project, prepare
+from orchestration.defs.dispatch import PLAN_KEYS
 from orchestration.defs.ingest import WAREHOUSE_POOL
 from orchestration.resources import FiberOpsHome
 
@@ -71,14 +72,14 @@ _MART_KEYS = [
 
 @dg.asset(
     key=dg.AssetKey(["serving", "marts"]),
-    deps=_MART_KEYS,
+    deps=[*_MART_KEYS, *PLAN_KEYS],
     group_name="serving",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
     automation_condition=dg.AutomationCondition.eager(),
     description=(
-        "serving/fiberops.duckdb: a copy of every mart swapped in atomically, so dashboards and "
-        "analysts read while the pipeline writes."
+        "serving/fiberops.duckdb: a copy of every mart and of the dispatch plan swapped in "
+        "atomically, so dashboards and analysts read while the pipeline writes."
     ),
 )
 def serving_marts(fiberops: FiberOpsHome) -> dg.MaterializeResult:

@@ -211,3 +211,32 @@ def test_review_queue_holds_the_defective_submissions_without_a_valid_correction
     assert _metrics(at)["Waiting for a correction"] == f"{len(waiting):,}"
     [queue, _rules] = at.dataframe
     assert set(queue.value["submission_id"]) == set(waiting["submission_id"])
+
+
+def test_dispatch_page_shows_every_job_of_the_day_and_each_route(
+    serving_home: Path, serving_sql: Sql
+) -> None:
+    at = _app().run()
+    at.switch_page("app_pages/dispatch.py").run()
+
+    assert not at.exception
+    booked = truth(serving_home, "appointment_reminders")
+    ((jobs,),) = serving_sql("select count(*) from marts.dispatch_jobs")
+    assert jobs >= len(booked) > 0
+    metrics = _metrics(at)
+    assert int(metrics["Jobs planned"]) + int(metrics["Jobs dropped"]) == jobs
+    by_type = at.dataframe[0].value
+    assert by_type["jobs"].sum() == jobs
+    assert by_type.set_index("job_type")["jobs"].get("install", 0) + by_type.set_index("job_type")[
+        "jobs"
+    ].get("mdu_install", 0) == len(booked)
+
+    (deck,) = at.get("deck_gl_json_chart")
+    spec = json.loads(deck.proto.json)
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    working = serving_sql(
+        "select technician_id from dispatch.plan_routes where jobs > 0 order by 1"
+    )
+    assert sorted(p["technician_id"] for p in layers["routes"]["data"]) == [t for (t,) in working]
+    assert len(layers["stops"]["data"]) == int(metrics["Jobs planned"])
+    assert "cartocdn" not in deck.proto.json and "mapbox" not in deck.proto.json

@@ -1,0 +1,63 @@
+"""Dispatch: tomorrow's routes per technician, their utilisation, and the jobs left out."""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from dashboards import charts, layout, queries
+
+st.title("Dispatch plan")
+layout.require_published_marts()
+try:
+    routes = queries.dispatch_routes()
+except duckdb.CatalogException:  # published by a version without dispatch planning
+    routes = None
+if routes is None or routes.empty:
+    st.info("No dispatch plan published yet: the next pipeline run plans the routes.")
+    st.stop()
+stops = queries.dispatch_stops()
+dropped = queries.dispatch_dropped()
+
+st.caption(
+    f"Routes for {routes['plan_date'].iloc[0]:%A %Y-%m-%d} (UTC): installs booked for the day, "
+    "one repair per open outage, and proactive visits, planned by the routing solver and "
+    "checked for windows, skills, parts and shifts."
+)
+working = routes[routes["jobs"] > 0]
+planned_col, dropped_col, drive_col, busy_col = st.columns(4)
+planned_col.metric("Jobs planned", f"{len(stops):,}")
+dropped_col.metric("Jobs dropped", f"{len(dropped):,}")
+drive_col.metric("Driving (minutes)", f"{int(routes['drive_minutes'].sum()):,}")
+busy_col.metric(
+    "Technicians with work",
+    f"{len(working)} of {len(routes)}",
+    help="Mean utilisation of those with work: "
+    + ("—" if working.empty else f"{working['utilisation_share'].mean():.0%}"),
+)
+
+st.dataframe(queries.dispatch_jobs_by_type(), hide_index=True)
+layout.source("dispatch_jobs", "dispatch.plan_stops", "dispatch.plan_dropped")
+
+st.subheader("Routes")
+if stops.empty:
+    st.write("No job is planned for the day.")
+else:
+    st.pydeck_chart(charts.routes_deck(routes, stops), height=520)
+layout.source("dispatch.plan_routes", "dispatch.plan_stops", note="one colour per technician")
+
+st.subheader("Utilisation")
+st.altair_chart(charts.utilisation_chart(routes), use_container_width=True)
+layout.source("dispatch.plan_routes", note="work and driving over the shift")
+
+st.subheader("Dropped jobs")
+if dropped.empty:
+    st.write("Every job of the day is on a route.")
+else:
+    st.dataframe(dropped, hide_index=True)
+layout.source("dispatch.plan_dropped", note="each with the reason it could not be planned")
+
+st.subheader("Stops")
+technician = st.selectbox("Technician", routes["technician_id"].tolist(), key="technician")
+st.dataframe(stops[stops["technician_id"] == technician], hide_index=True)
+layout.source("dispatch.plan_stops")
