@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from dashboards import charts, layout, queries
@@ -12,8 +13,8 @@ layout.require_published_marts()
 try:
     routes = queries.dispatch_routes()
 except duckdb.CatalogException:  # published by a version without dispatch planning
-    routes = None
-if routes is None or routes.empty:
+    routes = pd.DataFrame()
+if routes.empty:
     st.info("No dispatch plan published yet: the next pipeline run plans the routes.")
     st.stop()
 stops = queries.dispatch_stops()
