@@ -6,7 +6,8 @@ that file read-only, runs one parameterised statement and closes it, so a dashbo
 holds a lock or a stale handle. Results are cached for ``CACHE_TTL_SECONDS``; the cache key
 includes the file's identity (inode, size, mtime), so a fresh publication is read at once.
 
-Every public function returns a pandas DataFrame. ``region=None`` means every region.
+Every public function returns a pandas DataFrame, but ``appointment_slots``, which answers one
+booking question. ``region=None`` means every region.
 """
 
 from __future__ import annotations
@@ -19,12 +20,17 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from actions.dispatch.daily import load_dispatch_config
+from actions.dispatch.slots import SlotAnswer, open_slots
 from dashboards.errors import ServingDataMissing
 from fiberops import settings
+from fiberops.commands.availability import lookup
 
 __all__ = [
     "CACHE_TTL_SECONDS",
     "activation_summary",
+    "appointment_slots",
+    "bookable_job_types",
     "completion_validity",
     "coverage_points",
     "daily_activity",
@@ -367,3 +373,32 @@ order by jobs.job_type
 def dispatch_jobs_by_type() -> pd.DataFrame:
     """The day's jobs by type, planned and dropped (``marts.dispatch_jobs`` and the plan)."""
     return _query(_DISPATCH_JOBS_BY_TYPE)
+
+
+def bookable_job_types() -> list[str]:
+    """Job types a customer books a window for (those with ``window_minutes``)."""
+    config = load_dispatch_config()
+    return [name for name, kind in config.job_types.items() if kind.window_minutes is not None]
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
+def _slots(text: str, job_type: str, path: str, stamp: FileStamp) -> tuple[str, SlotAnswer] | None:
+    del stamp
+    match = lookup(Path(path), text).match
+    if match is None:
+        return None
+    con = _connect(path)
+    try:
+        return match.label, open_slots(con, match.address_id, job_type)
+    finally:
+        con.close()
+
+
+def appointment_slots(text: str, job_type: str) -> tuple[str, SlotAnswer] | None:
+    """The matched address and its windows in the published plan; None when nothing matches.
+
+    Raises:
+        SlotRequestError: The job type has no appointment window.
+    """
+    path = serving_file()
+    return _slots(text, job_type, str(path), _stamp(path))

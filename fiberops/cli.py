@@ -22,6 +22,7 @@ from fiberops import settings
 from fiberops.commands.actions import actions
 from fiberops.commands.availability import availability
 from fiberops.commands.poll import poll
+from fiberops.commands.slots import slots
 from fiberops.commands.sql import sql
 
 __all__ = ["app"]
@@ -35,6 +36,7 @@ app = typer.Typer(
 app.command("actions")(actions)
 app.command("availability")(availability)
 app.command("poll")(poll)
+app.command("slots")(slots)
 app.command("sql")(sql)
 console = Console()
 REPO_ROOT = Path(__file__).resolve().parent.parent

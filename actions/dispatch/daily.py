@@ -3,7 +3,7 @@
 ``marts.dispatch_jobs`` says what to do and where (installs booked for the plan day, one repair
 per open incident, one visit per ONT with proactive tickets); ``catalog/dispatch.yaml`` says
 how long each kind of job takes, which skills and parts it needs and what every truck carries;
-``staging.stg_field__technicians`` says who works when and from where. The plan is checked by
+``marts.technicians`` says who works when and from where. The plan is checked by
 the independent checker before it is written to the ``dispatch`` schema:
 
 - ``dispatch.plan_stops``: one row per planned job, in visiting order per technician;
@@ -41,8 +41,11 @@ __all__ = [
     "DISPATCH_CONFIG_PATH",
     "PLAN_TABLES",
     "DailyPlan",
+    "DayInputs",
     "DispatchConfig",
     "DispatchConfigError",
+    "job_from_row",
+    "load_day",
     "load_dispatch_config",
     "plan_day",
     "write_plan",
@@ -106,6 +109,13 @@ class VanStock(_Strict):
     parts: dict[str, Annotated[int, Field(ge=0, strict=True)]] = {}
 
 
+class SlotSettings(_Strict):
+    """The appointment windows a customer is offered."""
+
+    window_starts: Annotated[list[_HHMM], Field(min_length=1)] = ["08:00", "12:00"]
+    """Start of each window, UTC; a window lasts its job type's ``window_minutes``."""
+
+
 class DispatchConfig(_Strict):
     """catalog/dispatch.yaml."""
 
@@ -113,6 +123,7 @@ class DispatchConfig(_Strict):
     job_types: dict[str, JobType]
     drop_reels: list[DropReel]
     van_stock: VanStock
+    slots: SlotSettings = SlotSettings()
 
     @model_validator(mode="after")
     def _reels_are_stocked(self) -> DispatchConfig:
@@ -217,7 +228,7 @@ def _reel(config: DispatchConfig, drop_distance_m: float | None) -> str | None:
     return None
 
 
-def _job(row: Mapping[str, Any], config: DispatchConfig) -> Job | str:
+def job_from_row(row: Mapping[str, Any], config: DispatchConfig) -> Job | str:
     """The solver's job for one ``marts.dispatch_jobs`` row, or why there is none."""
     kind = config.job_types.get(str(row["job_type"]))
     if kind is None:
@@ -262,6 +273,55 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+@dataclass(frozen=True)
+class DayInputs:
+    """What a plan for the day is made of, read from the warehouse."""
+
+    plan_date: dt.date
+    jobs: tuple[Job, ...]
+    technicians: tuple[Technician, ...]
+    job_rows: Mapping[str, Mapping[str, Any]]
+    unplannable: tuple[DroppedJob, ...]
+
+
+def load_day(
+    con: duckdb.DuckDBPyConnection,
+    config: DispatchConfig,
+    catalog_path: Path = CATALOG_PATH,
+) -> DayInputs | None:
+    """Read the plan day's jobs and technicians; None when there is no day to plan yet."""
+    rows = _rows(con, "select * from marts.dispatch_jobs order by job_id")
+    day = con.execute("select max(kpi_date) + 1 from marts.kpi_daily").fetchone()
+    if day is None or day[0] is None:
+        return None
+    stock = _van_stock(config, catalog_path)
+    technicians = _technicians(
+        _rows(
+            con,
+            "select * from marts.technicians"
+            " where shift_start is not null and shift_end is not null"
+            " and home_lat is not null and home_lon is not null order by technician_id",
+        ),
+        config,
+        stock,
+    )
+    jobs: list[Job] = []
+    unplannable: list[DroppedJob] = []
+    for row in rows:
+        job = job_from_row(row, config)
+        if isinstance(job, str):
+            unplannable.append(DroppedJob(str(row["job_id"]), job))
+        else:
+            jobs.append(job)
+    return DayInputs(
+        plan_date=rows[0]["plan_date"] if rows else day[0],
+        jobs=tuple(jobs),
+        technicians=tuple(technicians),
+        job_rows={str(r["job_id"]): r for r in rows},
+        unplannable=tuple(unplannable),
+    )
+
+
 def plan_day(
     con: duckdb.DuckDBPyConnection,
     config: DispatchConfig | None = None,
@@ -282,43 +342,22 @@ def plan_day(
     from actions.dispatch.solver import solve  # the only importer of OR-Tools
 
     config = config or load_dispatch_config()
-    rows = _rows(con, "select * from marts.dispatch_jobs order by job_id")
-    day = con.execute("select max(kpi_date) + 1 from marts.kpi_daily").fetchone()
-    if day is None or day[0] is None:
+    day = load_day(con, config, catalog_path)
+    if day is None:
         return None
-    plan_date = rows[0]["plan_date"] if rows else day[0]
-    stock = _van_stock(config, catalog_path)
-    technicians = _technicians(
-        _rows(
-            con,
-            "select * from staging.stg_field__technicians"
-            " where shift_start is not null and shift_end is not null"
-            " and home_lat is not null and home_lon is not null order by technician_id",
-        ),
-        config,
-        stock,
-    )
-    jobs: list[Job] = []
-    unplannable: list[DroppedJob] = []
-    for row in rows:
-        job = _job(row, config)
-        if isinstance(job, str):
-            unplannable.append(DroppedJob(str(row["job_id"]), job))
-        else:
-            jobs.append(job)
     settings = DispatchSettings(
         time_limit_seconds=seconds or config.plan.time_limit_seconds,
         drive_cost_cents_per_minute=config.plan.drive_cost_cents_per_minute,
     )
-    plan = solve(jobs, technicians, settings=settings)
-    assert_feasible(plan, jobs, technicians)
+    plan = solve(day.jobs, day.technicians, settings=settings)
+    assert_feasible(plan, day.jobs, day.technicians)
     return DailyPlan(
-        plan_date=plan_date,
-        jobs=tuple(jobs),
-        technicians=tuple(technicians),
+        plan_date=day.plan_date,
+        jobs=day.jobs,
+        technicians=day.technicians,
         plan=plan,
-        job_rows={str(r["job_id"]): r for r in rows},
-        unplannable=tuple(unplannable),
+        job_rows=day.job_rows,
+        unplannable=day.unplannable,
     )
 
 

@@ -6,6 +6,7 @@ __all__ = [
     "DispatchError",
     "InvalidInputError",
     "PlanInfeasibleError",
+    "SlotRequestError",
     "SolomonFormatError",
 ]
 
@@ -30,3 +31,7 @@ class PlanInfeasibleError(DispatchError):
 
 class SolomonFormatError(DispatchError, ValueError):
     """A Solomon VRPTW file cannot be parsed (names the file and the line)."""
+
+
+class SlotRequestError(DispatchError, ValueError):
+    """A slot request names a job type or address the planner does not know."""

@@ -13,7 +13,7 @@ from actions.dispatch.model import DispatchSettings, DroppedJob, Job, Plan, Rout
 from actions.dispatch.problem import CAPACITY_DROP_REASON, Problem
 from actions.dispatch.travel import HaversineTravel, TravelMatrix
 
-__all__ = ["greedy_plan"]
+__all__ = ["greedy_plan", "schedule_sequence"]
 
 
 def greedy_plan(
@@ -51,7 +51,7 @@ def greedy_plan(
         for v in screening.technicians:
             if any(stock[v].get(p, 0) < q for p, q in job.required_parts.items()):
                 continue
-            route = _schedule(problem, v, [*assigned[v], j])
+            route = schedule_sequence(problem, v, [*assigned[v], j])
             if route is None:
                 continue
             assigned[v].append(j)
@@ -73,7 +73,7 @@ def greedy_plan(
     )
 
 
-def _schedule(problem: Problem, v: int, sequence: list[int]) -> Route | None:
+def schedule_sequence(problem: Problem, v: int, sequence: list[int]) -> Route | None:
     """Time a fixed sequence, trying the break before each leg in turn; None if it cannot fit."""
     tech = problem.technicians[v]
     positions: list[int | None] = [None] if tech.break_ is None else list(range(len(sequence) + 1))

@@ -62,3 +62,38 @@ st.subheader("Stops")
 technician = st.selectbox("Technician", routes["technician_id"].tolist(), key="technician")
 st.dataframe(stops[stops["technician_id"] == technician], hide_index=True)
 layout.source("dispatch.plan_stops")
+
+st.subheader("Appointment slots")
+with st.form("slots"):
+    address_col, type_col = st.columns([3, 1])
+    text = address_col.text_input("Address", placeholder="12 Maple Ave Apt 4, 55117")
+    job_type = type_col.selectbox("Job type", queries.bookable_job_types())
+    asked = st.form_submit_button("Find windows")
+if asked and text.strip():
+    found = queries.appointment_slots(text, str(job_type))
+    if found is None:
+        st.warning(f"No address matches {text!r}.")
+    else:
+        label, answer = found
+        st.write(f"**{label}** ({answer.address_id}): {answer.job_type}")
+        if answer.reason is not None:
+            st.warning(f"No window can be offered: {answer.reason}.")
+        else:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "window (UTC)": f"{s.window_start_at:%H:%M}-{s.window_end_at:%H:%M}",
+                        "bookable": "yes" if s.is_open else "no",
+                        "technicians who fit it": ", ".join(s.technicians) or s.reason,
+                        "added driving (minutes)": s.added_drive_minutes,
+                    }
+                    for s in answer.slots
+                ),
+                hide_index=True,
+            )
+layout.source(
+    "address_serviceability",
+    "dispatch.plan_stops",
+    note="a window is bookable when a technician's route takes the job without moving any "
+    "other appointment out of its window",
+)

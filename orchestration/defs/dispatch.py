@@ -33,7 +33,7 @@ def _specs() -> list[dg.AssetSpec]:
             deps=[
                 dg.AssetKey(["marts", "dispatch_jobs"]),
                 dg.AssetKey(["marts", "kpi_daily"]),
-                dg.AssetKey(["staging", "stg_field__technicians"]),
+                dg.AssetKey(["marts", "technicians"]),
             ],
         )
         for key in PLAN_KEYS

@@ -240,3 +240,23 @@ def test_dispatch_page_shows_every_job_of_the_day_and_each_route(
     assert sorted(p["technician_id"] for p in layers["routes"]["data"]) == [t for (t,) in working]
     assert len(layers["stops"]["data"]) == int(metrics["Jobs planned"])
     assert "cartocdn" not in deck.proto.json and "mapbox" not in deck.proto.json
+
+
+def test_dispatch_page_offers_the_windows_of_a_typed_address(
+    serving_home: Path, serving_sql: Sql
+) -> None:
+    ((label, address_id),) = serving_sql(
+        "select house_number || ' ' || street || ', ' || postcode, address_id"
+        " from marts.address_serviceability where is_sellable_today and not is_duplicate"
+        " and unit is null order by address_id limit 1"
+    )
+    at = _app().run()
+    at.switch_page("app_pages/dispatch.py").run()
+    at.text_input[0].input(label)
+    at.button[0].click().run()
+
+    assert not at.exception
+    assert any(address_id in m.value for m in at.markdown)
+    slots = at.dataframe[-1].value
+    assert list(slots["window (UTC)"]) == ["08:00-12:00", "12:00-16:00"]
+    assert set(slots["bookable"]) <= {"yes", "no"} and "yes" in set(slots["bookable"])
