@@ -1,10 +1,11 @@
 """Solomon 100-customer benchmark: FiberOps vs plain OR-Tools vs PyVRP, against best known.
 
-Every solver gets the same wall-clock seconds per instance, one after the other (never in
-parallel, so the machine's other users keep a core). Each solution is measured and checked by
+Every solver gets the same wall-clock seconds per instance. Solves run one after the other,
+or ``--workers N`` at a time (each solver is single-threaded: give it a core of its own, and
+keep N at most the idle cores). Each solution is measured and checked by
 ``actions.dispatch.solomon`` (unrounded Euclidean distance, windows, capacity, fleet).
 
-    .venv/bin/python -m benchmarks.dispatch.solomon_benchmark --seconds 30          # all 56
+    .venv/bin/python -m benchmarks.dispatch.solomon_benchmark --seconds 30 --workers 2  # all 56
     .venv/bin/python -m benchmarks.dispatch.solomon_benchmark --seconds 10 \\
         --instances C101 C201 R101 R201 RC101 RC201
 
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -89,6 +91,14 @@ def solve_one(solver: str, path: Path, seconds: float, pyvrp_python: Path) -> So
     return solve_solomon(instance, seconds, VrptwStrategy(solver))
 
 
+def _timed_solve(
+    solver: str, path: Path, seconds: float, pyvrp_python: Path
+) -> tuple[SolomonResult, float]:
+    began = time.monotonic()
+    result = solve_one(solver, path, seconds, pyvrp_python)
+    return result, round(time.monotonic() - began, 1)
+
+
 def summarise(rows: Sequence[Row], seconds: float) -> str:
     """Return a markdown summary: mean gap and vehicles vs BKS per class and per solver."""
     solvers = [s for s in SOLVERS if any(r.solver == s for r in rows)]
@@ -141,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pyvrp-python", type=Path, default=Path("/tmp/pyvrp-venv/bin/python"))
     parser.add_argument("--data", type=Path, default=VRPTW)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--workers", type=int, default=1, help="solves at a time (one core each)")
     args = parser.parse_args(argv)
 
     bks = load_bks(args.data / "bks" / "solomon_100_bks.csv")
@@ -155,32 +166,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         solvers.remove("pyvrp")
 
+    tasks = [(path, solver) for path in files for solver in solvers]
     rows: list[Row] = []
-    with Progress() as progress:
-        task = progress.add_task("solving", total=len(files) * len(solvers))
-        for path in files:
+    with Progress() as progress, ProcessPoolExecutor(max_workers=args.workers) as pool:
+        task = progress.add_task("solving", total=len(tasks))
+        futures = [
+            pool.submit(_timed_solve, solver, path, args.seconds, args.pyvrp_python)
+            for path, solver in tasks
+        ]
+        for (path, solver), future in zip(tasks, futures, strict=True):
+            result, wall_seconds = future.result()
             bks_vehicles, bks_distance = bks[path.stem]
-            for solver in solvers:
-                progress.update(task, description=f"{path.stem} {solver}")
-                began = time.monotonic()
-                result = solve_one(solver, path, args.seconds, args.pyvrp_python)
-                rows.append(
-                    Row(
-                        instance=path.stem,
-                        family=family_of(path.stem),
-                        solver=solver,
-                        seconds=args.seconds,
-                        vehicles=result.vehicles,
-                        distance=round(result.distance, 2),
-                        feasible=result.feasible,
-                        bks_vehicles=bks_vehicles,
-                        bks_distance=bks_distance,
-                        gap_pct=round(100 * (result.distance - bks_distance) / bks_distance, 2),
-                        vehicles_over_bks=result.vehicles - bks_vehicles,
-                        wall_seconds=round(time.monotonic() - began, 1),
-                    )
+            rows.append(
+                Row(
+                    instance=path.stem,
+                    family=family_of(path.stem),
+                    solver=solver,
+                    seconds=args.seconds,
+                    vehicles=result.vehicles,
+                    distance=round(result.distance, 2),
+                    feasible=result.feasible,
+                    bks_vehicles=bks_vehicles,
+                    bks_distance=bks_distance,
+                    gap_pct=round(100 * (result.distance - bks_distance) / bks_distance, 2),
+                    vehicles_over_bks=result.vehicles - bks_vehicles,
+                    wall_seconds=wall_seconds,
                 )
-                progress.advance(task)
+            )
+            progress.update(task, description=f"{path.stem} {solver}")
+            progress.advance(task)
 
     args.out.mkdir(parents=True, exist_ok=True)
     stem = f"solomon_{args.seconds:g}s" + ("" if not args.instances else "_subset")
