@@ -285,7 +285,7 @@ def _notify(ledger: Ledger, action: Action, services: Services, report: Executio
 def _service_state(
     ledger: Ledger, action: Action, services: Services, report: ExecutionReport
 ) -> None:
-    """Suspend or restore the order's ONT through the driver (``action.kind`` says which)."""
+    """Suspend, restore or remove an ONT through the driver (``action.kind`` says which)."""
     olt_id, serial = action.request["olt_id"], action.request["ont_serial"]
     if action.may_have_happened:
         found = services.driver.lookup(olt_id, action.idempotency_key)
@@ -293,7 +293,11 @@ def _service_state(
             ledger.record_confirmed(action, found.to_json(), reconciled=True)
             report.reconciled[action.kind] += 1
             return
-    command = services.driver.suspend if action.kind == "suspend" else services.driver.restore
+    command = {
+        "suspend": services.driver.suspend,
+        "restore": services.driver.restore,
+        "remove": services.driver.remove,
+    }[action.kind]
     result = command(olt_id, serial, request_id=action.idempotency_key)
     _pause_after_effect()
     ledger.record_confirmed(action, result.to_json())
@@ -316,6 +320,7 @@ HANDLERS: Mapping[str, Callable[[Ledger, Action, Services, ExecutionReport], Non
     "credit": _credit,
     "suspend": _service_state,
     "restore": _service_state,
+    "remove": _service_state,
 }
 
 

@@ -13,6 +13,9 @@ by the last day the data covers (``data_through_date``)::
 
     bill:monthly:<order>:<yyyymm>    the cycle's invoice (full prices, tax)
 
+Corrections after the fact (``plan_corrections``) add re-provisioning, credit notes, corrected
+invoices and, when the ONT was replaced, ``remove:<order>:<old serial>``.
+
 Keys come from the business event, so planning the same activation again adds nothing.
 """
 
@@ -237,6 +240,20 @@ def read_requests(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list
     return out
 
 
+def provisions_of_other_onts(
+    actions: Iterable[Action], request: FulfilmentRequest
+) -> list[dict[str, Any]]:
+    """Profiles confirmed on the order's ONTs other than the request's, one per ONT."""
+    found: dict[str, dict[str, Any]] = {}
+    for action in actions:
+        if action.kind != "provision" or action.state != "confirmed":
+            continue
+        profile = action.request["profile"]
+        if profile["ont_serial"] != request.ont_serial:
+            found.setdefault(str(profile["ont_serial"]), profile)
+    return [found[serial] for serial in sorted(found)]
+
+
 def _revision_key(base: str, existing: set[str]) -> tuple[str, int]:
     """The next ``<base>:r<n>`` key not in ``existing``, and its ``n``."""
     n = 1
@@ -255,6 +272,12 @@ def plan_corrections(requests: Iterable[FulfilmentRequest], ledger: Ledger) -> l
     - ``credit:<invoice>`` cancels, with a credit note, each issued invoice that billed the
       old services (invoices are never changed);
     - ``<bill key>:r<n>`` issues the corrected invoice ``<invoice>-R<n>`` for the same period.
+
+    When it names another ONT serial (the technician replaced the ONT), the new ONT is
+    provisioned by ``plan_actions`` (its key carries the serial) and
+    ``remove:<order>:<old serial>`` deletes the old ONT's configuration once the new one is
+    confirmed online, so the service never rests on two ONTs. A correction back to a serial
+    already removed is not re-provisioned (its key is taken): a known gap.
     """
     keys = {a.idempotency_key for a in ledger.actions()}
     by_order: dict[str, list[Action]] = {}
@@ -279,6 +302,24 @@ def plan_corrections(requests: Iterable[FulfilmentRequest], ledger: Ledger) -> l
                         {"profile": wanted, "olt_vendor": request.olt_vendor},
                     )
                 )
+        for old in provisions_of_other_onts(actions, request):
+            remove = f"remove:{request.order_id}:{old['ont_serial']}"
+            if remove in keys:
+                continue
+            planned.append(
+                PlannedAction(
+                    remove,
+                    "remove",
+                    request.order_id,
+                    {
+                        "olt_id": old["olt_id"],
+                        "ont_serial": old["ont_serial"],
+                        "reason": f"ONT replaced by {request.ont_serial}",
+                    },
+                    depends_on=base,
+                )
+            )
+            keys.add(remove)
         current = (request.offering_id, sorted(request.addon_ids))
         for bill in actions:
             if bill.kind != "bill" or bill.state != "confirmed" or not bill.response:

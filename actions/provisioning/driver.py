@@ -37,8 +37,8 @@ __all__ = [
     "write_driver_config",
 ]
 
-Command = Literal["apply", "suspend", "restore"]
-AdminState = Literal["active", "suspended"]
+Command = Literal["apply", "suspend", "restore", "remove"]
+AdminState = Literal["active", "suspended", "removed"]
 BUILTIN_DRIVERS: dict[str, str] = {
     "simulated": "actions.provisioning.simulated:SimulatedOltDriver",
 }
@@ -51,13 +51,14 @@ class DriverResult:
 
     Attributes:
         request_id: The caller's idempotency key.
-        command: ``apply``, ``suspend`` or ``restore``.
+        command: ``apply``, ``suspend``, ``restore`` or ``remove``.
         olt_id: The OLT that applied it.
         ont_serial: The ONT it applied to.
         pon_if_index: ifIndex of the ONT's PON port, as the OLT serves it over SNMP (None
             when the driver cannot tell).
         ont_id: The ONT's id on that port, as served over SNMP (None when unknown).
-        admin_state: The ONT's administrative state after the command.
+        admin_state: The ONT's administrative state after the command (``removed``: its
+            configuration deleted, the ONT no longer served).
         applied_at: When the OLT applied it (aware, UTC).
     """
 
@@ -71,9 +72,9 @@ class DriverResult:
     applied_at: dt.datetime
 
     def __post_init__(self) -> None:
-        if self.command not in ("apply", "suspend", "restore"):
+        if self.command not in ("apply", "suspend", "restore", "remove"):
             raise ValueError(f"request {self.request_id}: unknown command {self.command!r}")
-        if self.admin_state not in ("active", "suspended"):
+        if self.admin_state not in ("active", "suspended", "removed"):
             raise ValueError(f"request {self.request_id}: bad admin_state {self.admin_state!r}")
         if self.applied_at.utcoffset() != dt.timedelta(0):
             raise ValueError(f"request {self.request_id}: applied_at must be aware UTC")
@@ -160,6 +161,17 @@ class ProvisioningDriver(Protocol):
         """
         ...
 
+    def remove(self, olt_id: str, ont_serial: str, request_id: str) -> DriverResult:
+        """Delete the ONT's service configuration: it is no longer served (idempotent likewise).
+
+        Used when a technician replaced the ONT: the new one is provisioned first, then the
+        old one removed, so the subscriber's service never rests on two ONTs.
+
+        Raises:
+            DriverError: Not applied (for instance, the ONT has no profile applied).
+        """
+        ...
+
     def lookup(self, olt_id: str, request_id: str) -> DriverResult | None:
         """Whether ``olt_id`` applied ``request_id``: its result, or None if it never saw it.
 
@@ -226,7 +238,7 @@ def driver_for(home: Path) -> ProvisioningDriver:
     driver_class = _load_class(path, document["driver"])
     if not issubclass(driver_class, ProvisioningDriver):
         raise DriverConfigError(
-            f"{path}: {driver_class.__qualname__} lacks apply/suspend/restore/lookup"
+            f"{path}: {driver_class.__qualname__} lacks apply/suspend/restore/remove/lookup"
         )
     try:
         driver: ProvisioningDriver = driver_class(**options)

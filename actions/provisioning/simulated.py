@@ -59,6 +59,10 @@ class SimulatedOltDriver:
         """Restore the ONT's service (see ``ProvisioningDriver.restore``)."""
         return self._command("restore", olt_id, ont_serial, {"request_id": request_id})
 
+    def remove(self, olt_id: str, ont_serial: str, request_id: str) -> DriverResult:
+        """Delete the ONT's configuration (see ``ProvisioningDriver.remove``)."""
+        return self._command("remove", olt_id, ont_serial, {"request_id": request_id})
+
     def lookup(self, olt_id: str, request_id: str) -> DriverResult | None:
         """The result of ``request_id`` on ``olt_id``; None when the OLT never saw it."""
         path = f"/olts/{quote(olt_id, safe='')}/requests/{quote(request_id, safe='')}"

@@ -37,7 +37,7 @@ __all__ = [
 
 CutScope = Literal["splitter", "pon_port", "fdh"]
 CUT_SCOPES: tuple[str, ...] = ("splitter", "pon_port", "fdh")
-ProvisioningCommand = Literal["apply", "suspend", "restore"]
+ProvisioningCommand = Literal["apply", "suspend", "restore", "remove"]
 
 LOS_DBM = -30.0
 """Below this receive power the ONT loses the downstream signal and goes offline."""
@@ -177,7 +177,8 @@ class OntCommand:
 
     Attributes:
         ont_serial: The ONT the command is for.
-        command: ``apply`` (bind a service profile), ``suspend`` or ``restore``.
+        command: ``apply`` (bind a service profile), ``suspend``, ``restore`` or ``remove``
+            (delete the configuration: the ONT is unprovisioned again).
         applied_at: When the OLT applied it (the OLT's clock: simulated time when set).
         request_id: The request that carried it (unique per command).
     """
@@ -284,6 +285,8 @@ class Network:
                 suspended_at = command.applied_at
             elif command.command == "restore" and suspended_at is not None:
                 suspended_at, restored_at = None, command.applied_at
+            elif command.command == "remove":
+                provisioned_at = suspended_at = restored_at = None
         return OntAdminState(provisioned_at, suspended_at, restored_at)
 
     def _cuts_at(self, at: dt.datetime) -> list[FibreCut]:

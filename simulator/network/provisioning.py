@@ -5,6 +5,7 @@ A stdlib ``ThreadingHTTPServer`` on loopback (JSON in and out)::
     POST /olts/{olt_id}/onts/{serial}/apply    {"request_id": ..., "profile": {...}}
     POST /olts/{olt_id}/onts/{serial}/suspend  {"request_id": ...}
     POST /olts/{olt_id}/onts/{serial}/restore  {"request_id": ...}
+    POST /olts/{olt_id}/onts/{serial}/remove   {"request_id": ...}  (configuration deleted)
     GET  /olts/{olt_id}/requests/{request_id}  what that request did (404: never seen)
     GET  /olts/{olt_id}/onts/{serial}          the ONT's configuration now
     GET  /health
@@ -42,7 +43,7 @@ from simulator.network.model import Network, OntCommand, OntNode, ProvisioningCo
 
 __all__ = ["COMMANDS", "ApiError", "CommandBook", "LoggedCommand", "ProvisioningApi"]
 
-COMMANDS: tuple[ProvisioningCommand, ...] = ("apply", "suspend", "restore")
+COMMANDS: tuple[ProvisioningCommand, ...] = ("apply", "suspend", "restore", "remove")
 MAX_BODY_BYTES = 1_000_000
 _PROFILE_TEXT = ("order_id", "offering_id", "bandwidth_profile", "pon_port_id")
 _PROFILE_INTS = ("download_mbps", "upload_mbps", "service_vlan_id", "management_vlan_id")
@@ -174,6 +175,8 @@ class CommandBook:
         if logged.command == "apply":
             config["profile"] = logged.profile
             config["admin_state"] = config["admin_state"] or "active"
+        elif logged.command == "remove":
+            config["profile"] = config["admin_state"] = None
         else:
             config["admin_state"] = "suspended" if logged.command == "suspend" else "active"
         config.update(last_request_id=logged.request_id, updated_at=logged.applied_at.isoformat())
@@ -189,7 +192,7 @@ class CommandBook:
             "ont_serial": logged.ont_serial,
             "pon_if_index": ont.pon_if_index if ont else None,
             "ont_id": ont.ont_id if ont else None,
-            "admin_state": config["admin_state"],
+            "admin_state": config["admin_state"] or "removed",
             "applied_at": logged.applied_at.isoformat(),
         }
         self._requests[logged.request_id] = (logged, result)
@@ -363,7 +366,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._route("GET")
 
     def do_POST(self) -> None:
-        """Apply, suspend or restore."""
+        """Apply, suspend, restore or remove."""
         self._route("POST")
 
 

@@ -3,18 +3,20 @@
 An activation is provisioned on simulated OLTs (real HTTP and SNMP), confirmed and billed;
 then its latest valid completion turns out to deliver another tier with voice. Planning again
 re-applies the profile, cancels the issued invoice with a credit note and issues the corrected
-one, once; the invoice as issued is never changed.
+one, once; the invoice as issued is never changed. When the correction names another ONT (the
+technician replaced it), the new ONT is provisioned and, once it is online, the old one removed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from olt_testkit import ont_at
+from olt_testkit import ont_at, poll_onts
 
 from actions.billing import first_invoice, load_billing_config
 from actions.fulfilment import FulfilmentRequest, Services, execute, plan_actions, services_for
@@ -110,3 +112,42 @@ def test_a_late_correction_reprovisions_credits_and_rebills_once(
     assert isinstance(driver, SimulatedOltDriver)
     config = driver.ont_config(request.olt_id, request.ont_serial)
     assert config["profile"] == corrected.profile().to_json()
+
+
+def test_a_replaced_ont_is_served_and_the_old_one_removed_once(
+    billed: tuple[Path, Services, FulfilmentRequest], served: tuple[Path, AgentFleet]
+) -> None:
+    home, services, request = billed
+    _, fleet = served
+    new = ont_at(fleet, n=7)
+    assert new.serial != request.ont_serial
+    replaced = dataclasses.replace(request, ont_serial=new.serial, pon_port_id=new.pon_port_id)
+    before = poll_onts(fleet)
+    assert before[request.ont_serial]["run_status"] == "online" and new.serial not in before
+
+    with Ledger.open(home) as ledger:
+        original = ledger.invoice("INV-PO-000077-202602")
+        assert ledger.plan(plan_actions([replaced])) == 1  # the new ONT's provisioning
+        corrections = plan_corrections([replaced], ledger)
+        assert [(a.idempotency_key, a.depends_on) for a in corrections] == [
+            (f"remove:PO-000077:{request.ont_serial}", f"provision:PO-000077:{new.serial}")
+        ]
+        assert ledger.plan(corrections) == 1
+        report = execute(ledger, services, deadline_s=30)
+        assert (report.done["provision"], report.done["remove"]) == (1, 1)
+        assert report.done["bill"] == report.done["credit"] == 0  # same services, same bill
+        assert ledger.plan(plan_actions([replaced])) == 0
+        assert plan_corrections([replaced], ledger) == []
+        assert ledger.invoice("INV-PO-000077-202602") == original
+
+    after = poll_onts(fleet)
+    assert after[new.serial]["run_status"] == "online" and request.ont_serial not in after
+    driver = driver_for(home)
+    assert isinstance(driver, SimulatedOltDriver)
+    assert driver.ont_config(request.olt_id, request.ont_serial)["provisioned"] is False
+    assert driver.ont_config(new.olt_id, new.serial)["profile"] == replaced.profile().to_json()
+    log = home / "network" / "provisioning-commands.jsonl"
+    commands = [json.loads(line) for line in log.read_text().splitlines()]
+    assert sorted((c["command"], c["ont_serial"]) for c in commands) == sorted(
+        [("apply", request.ont_serial), ("apply", new.serial), ("remove", request.ont_serial)]
+    )
