@@ -5,7 +5,10 @@
     its billing_period_start; the stage follows days_overdue and the dunning_*_after_days of
     catalog/billing.yaml. paid_in_full_at is when the payment that left nothing to pay
     settled (the latest, when a return reopened the balance). A credit note is not a
-    receivable: it reduces what is owed on the invoice it cancels (credited_cents).
+    receivable: it reduces what is owed on the invoice it cancels (credited_cents). What was
+    paid on a cancelled invoice beyond what it still owes is carried to the invoice that
+    replaced it (`<invoice>-R<n>`, the latest not cancelled), so a customer who paid the first
+    version is not dunned for the corrected one (carried_cents: + in, - out).
 -#}
 with documents as (
     select * from {{ ref('invoices') }}
@@ -24,7 +27,8 @@ invoices as (
     select
         documents.*,
         coalesce(credits.credited_cents, 0) as credited_cents,
-        documents.amount_cents - coalesce(credits.credited_cents, 0) as owed_cents
+        documents.amount_cents - coalesce(credits.credited_cents, 0) as owed_cents,
+        regexp_replace(documents.invoice_id, '-R[0-9]+$', '') as family_id
     from documents
     left join credits
         on documents.invoice_id = credits.invoice_id
@@ -58,12 +62,52 @@ counted as (
     where cast(payments.paid_at as date) <= as_of.as_of_date
 ),
 
+paid as (
+    select invoice_id, sum(signed_cents) as paid_cents
+    from counted
+    group by invoice_id
+),
+
+surplus as (
+    select
+        invoices.invoice_id,
+        invoices.family_id,
+        paid.paid_cents - invoices.owed_cents as surplus_cents
+    from invoices
+    inner join paid
+        on invoices.invoice_id = paid.invoice_id
+    where invoices.credited_cents <> 0
+        and paid.paid_cents > invoices.owed_cents
+),
+
+replacements as (
+    select family_id, invoice_id
+    from invoices
+    where credited_cents = 0
+        and family_id in (select family_id from surplus)
+    qualify row_number() over (
+        partition by family_id order by issued_at desc, invoice_id desc
+    ) = 1
+),
+
+carried as (
+    select replacements.invoice_id, sum(surplus.surplus_cents) as carried_cents
+    from replacements
+    inner join surplus
+        on replacements.family_id = surplus.family_id
+    group by replacements.invoice_id
+    union all
+    select surplus.invoice_id, -surplus.surplus_cents as carried_cents
+    from surplus
+    where surplus.family_id in (select family_id from replacements)
+),
+
 running as (
     select
         counted.invoice_id,
         counted.paid_at,
         counted.signed_cents,
-        invoices.owed_cents - sum(counted.signed_cents) over (
+        invoices.owed_cents - coalesce(carried.carried_cents, 0) - sum(counted.signed_cents) over (
             partition by counted.invoice_id
             order by counted.paid_at, counted.payment_id, counted.status
             rows between unbounded preceding and current row
@@ -71,6 +115,8 @@ running as (
     from counted
     inner join invoices
         on counted.invoice_id = invoices.invoice_id
+    left join carried
+        on counted.invoice_id = carried.invoice_id
 ),
 
 netted as (
@@ -97,16 +143,25 @@ balances as (
         invoices.amount_cents,
         cast(invoices.credited_cents as bigint) as credited_cents,
         cast(coalesce(netted.paid_cents, 0) as bigint) as paid_cents,
-        cast(invoices.owed_cents - coalesce(netted.paid_cents, 0) as bigint) as balance_cents,
+        cast(coalesce(carried.carried_cents, 0) as bigint) as carried_cents,
+        cast(
+            invoices.owed_cents - coalesce(carried.carried_cents, 0) - coalesce(netted.paid_cents, 0)
+            as bigint
+        ) as balance_cents,
         cast(
             {{ dbt.dateadd('day', billing_term('payment_terms_days'), 'invoices.billing_period_start') }}
             as date
         ) as due_date,
-        netted.cleared_at,
+        coalesce(
+            netted.cleared_at,
+            case when carried.carried_cents > 0 then invoices.issued_at end
+        ) as cleared_at,
         as_of.as_of_date
     from invoices
     left join netted
         on invoices.invoice_id = netted.invoice_id
+    left join carried
+        on invoices.invoice_id = carried.invoice_id
     left join orders
         on invoices.order_id = orders.order_id
     cross join as_of
@@ -134,6 +189,7 @@ select
     amount_cents,
     credited_cents,
     paid_cents,
+    carried_cents,
     balance_cents,
     due_date,
     days_overdue,
