@@ -38,7 +38,16 @@ __all__ = [
     "dispatch_jobs_by_type",
     "dispatch_routes",
     "dispatch_stops",
+    "dunning_stages",
+    "fulfilment_stages",
     "kpi_period",
+    "leaks",
+    "leaks_by_type",
+    "overdue_invoices",
+    "receivables_summary",
+    "sales_funnel",
+    "subscriber_orders",
+    "subscriber_records",
     "published_at",
     "regions",
     "serving_file",
@@ -402,3 +411,175 @@ def appointment_slots(text: str, job_type: str) -> tuple[str, SlotAnswer] | None
     """
     path = serving_file()
     return _slots(text, job_type, str(path), _stamp(path))
+
+
+_RECEIVABLES_SUMMARY = """
+select
+    count(*) as invoices,
+    coalesce(sum(r.amount_cents - r.credited_cents), 0) as billed_cents,
+    coalesce(sum(r.paid_cents), 0) as collected_cents,
+    coalesce(sum(greatest(r.balance_cents, 0)), 0) as outstanding_cents,
+    count(*) filter (where r.days_overdue > 0) as overdue_invoices,
+    max(r.as_of_date) as as_of_date
+from marts.receivables as r
+inner join marts.invoices as i on r.invoice_id = i.invoice_id
+where $region is null or i.region = $region
+"""
+
+
+def receivables_summary(region: str | None = None) -> pd.DataFrame:
+    """Billed, collected, outstanding and overdue over issued invoices (``marts.receivables``)."""
+    return _query(_RECEIVABLES_SUMMARY, region=region)
+
+
+_DUNNING_STAGES = """
+select r.dunning_stage, count(*) as invoices,
+    coalesce(sum(greatest(r.balance_cents, 0)), 0) as balance_cents
+from marts.receivables as r
+inner join marts.invoices as i on r.invoice_id = i.invoice_id
+where $region is null or i.region = $region
+group by r.dunning_stage
+order by case r.dunning_stage when 'current' then 0 when 'reminder' then 1 else 2 end
+"""
+
+
+def dunning_stages(region: str | None = None) -> pd.DataFrame:
+    """Invoices and what is left to pay on them, per dunning stage."""
+    return _query(_DUNNING_STAGES, region=region)
+
+
+_OVERDUE_INVOICES = """
+select r.invoice_id, r.order_id, r.customer_name, r.balance_cents, r.due_date,
+    r.days_overdue, r.dunning_stage
+from marts.receivables as r
+inner join marts.invoices as i on r.invoice_id = i.invoice_id
+where r.days_overdue > 0 and ($region is null or i.region = $region)
+order by r.days_overdue desc, r.invoice_id
+"""
+
+
+def overdue_invoices(region: str | None = None) -> pd.DataFrame:
+    """Invoices past their due date with a balance, longest overdue first."""
+    return _query(_OVERDUE_INVOICES, region=region)
+
+
+_FULFILMENT_STAGES = """
+select f.fulfilment_stage, count(*) as orders
+from marts.fulfilment_status as f
+inner join marts.activations as a on f.order_id = a.order_id
+where $region is null or a.region = $region
+group by f.fulfilment_stage
+order by orders desc, f.fulfilment_stage
+"""
+
+
+def fulfilment_stages(region: str | None = None) -> pd.DataFrame:
+    """Activated orders per stage of the zero-touch chain (``marts.fulfilment_status``)."""
+    return _query(_FULFILMENT_STAGES, region=region)
+
+
+_LEAKS_BY_TYPE = """
+select leak_type, count(*) as leaks, coalesce(sum(amount_cents), 0) as amount_cents
+from marts.revenue_leakage
+where $region is null or region = $region
+group by leak_type
+order by leak_type
+"""
+
+
+def leaks_by_type(region: str | None = None) -> pd.DataFrame:
+    """Leaks and the monthly revenue at stake per leak type (``marts.revenue_leakage``)."""
+    return _query(_LEAKS_BY_TYPE, region=region)
+
+
+_LEAKS = """
+select leak_type, order_id, account_id, region, offering_id_delivered, offering_id_billed,
+    activated_on, billing_start_date, days_billed_late, amount_cents
+from marts.revenue_leakage
+where $region is null or region = $region
+order by abs(amount_cents) desc, order_id, leak_type
+"""
+
+
+def leaks(region: str | None = None) -> pd.DataFrame:
+    """Every leak, the largest amount at stake first."""
+    return _query(_LEAKS, region=region)
+
+
+_SALES_FUNNEL = """
+select channel, sum(leads) as leads, sum(converted_leads) as converted_leads,
+    sum(orders) as orders, sum(accepted_orders) as accepted_orders,
+    sum(rejected_orders) as rejected_orders, sum(cancelled_orders) as cancelled_orders,
+    sum(activated_orders) as activated_orders
+from marts.sales_funnel
+where $region is null or region = $region
+group by channel
+order by channel
+"""
+
+
+def sales_funnel(region: str | None = None) -> pd.DataFrame:
+    """Leads and orders through to activation per sales channel (``marts.sales_funnel``)."""
+    return _query(_SALES_FUNNEL, region=region)
+
+
+_SUBSCRIBER_ORDERS = """
+select order_id, customer_id, channel, address_id, region, offering_id, state, ordered_at,
+    requested_start_at, cancelled_at, monthly_price_cents
+from marts.orders
+where order_id = $key or customer_id = $key
+    or order_id in (select order_id from marts.activations where ont_serial = $key)
+    or order_id in (select order_id from marts.invoices where invoice_id = $key)
+    or order_id in (select order_id from marts.work_orders where work_order_id = $key)
+order by ordered_at, order_id
+"""
+
+
+def subscriber_orders(key: str) -> pd.DataFrame:
+    """Orders of the subscriber an order, customer, work order, invoice or ONT serial names."""
+    return _query(_SUBSCRIBER_ORDERS, key=key.strip())
+
+
+_SUBSCRIBER_SQL = {
+    "work_orders": """
+        select work_order_id, order_id, job_type, status, technician_id, completed_at,
+            activated_at
+        from marts.work_orders where list_contains($orders, order_id) order by work_order_id
+    """,
+    "completions": """
+        select c.submission_id, c.work_order_id, c.version, c.technician_id, c.submitted_at,
+            c.ont_serial, c.offering_id_delivered, c.ont_rx_power_dbm, c.is_valid,
+            c.failed_rules
+        from marts.completions as c
+        inner join marts.work_orders as w on c.work_order_id = w.work_order_id
+        where list_contains($orders, w.order_id)
+        order by c.work_order_id, c.version
+    """,
+    "ont_health": """
+        select o.ont_serial, o.olt_id, o.status, o.last_run_status, o.last_polled_at,
+            o.ont_rx_power_dbm, o.rx_in_class_b_window, o.last_up_at
+        from marts.ont_status_latest as o
+        inner join marts.work_orders as w on o.work_order_id = w.work_order_id
+        where list_contains($orders, w.order_id)
+        order by o.ont_serial
+    """,
+    "invoices": """
+        select i.invoice_id, i.invoice_type, i.order_id, i.offering_id, i.billing_period_start,
+            i.amount_cents, r.paid_cents, r.balance_cents, r.dunning_stage, i.issued_at
+        from marts.invoices as i
+        left join marts.receivables as r on i.invoice_id = r.invoice_id
+        where list_contains($orders, i.order_id)
+        order by i.billing_period_start, i.invoice_id
+    """,
+    "fulfilment": """
+        select order_id, fulfilment_stage, provisioned_at, network_confirmed_at, billed_at,
+            welcomed_at, work_order_closed_at, last_error
+        from marts.fulfilment_status where list_contains($orders, order_id) order by order_id
+    """,
+}
+
+
+def subscriber_records(part: str, order_ids: list[str]) -> pd.DataFrame:
+    """One part of the 360° view (``work_orders``, ``completions``, ``ont_health``,
+    ``invoices``, ``fulfilment``) for the subscriber's orders."""
+    return _query(_SUBSCRIBER_SQL[part], orders=order_ids)

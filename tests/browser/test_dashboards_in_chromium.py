@@ -69,7 +69,7 @@ def _url(base: str, page: str) -> str:
 
 
 def _wait_until_done(tab: Page) -> None:
-    """Wait until the script has run: the app is up and no "Running..." status for a while."""
+    """Wait until the script has run and drawn: no "Running..." status, no skeleton, a while."""
     tab.wait_for_selector('[data-testid="stApp"]', timeout=RUN_TIMEOUT_S * 1000)
     tab.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=RUN_TIMEOUT_S * 1000)
     deadline = time.monotonic() + RUN_TIMEOUT_S
@@ -78,6 +78,8 @@ def _wait_until_done(tab: Page) -> None:
         # all_inner_texts() does not wait: the widget may vanish between a count and a read
         status = tab.locator('[data-testid="stStatusWidget"]').all_inner_texts()
         running = tab.get_by_text("Running...").count() > 0 or any("Running" in t for t in status)
+        # charts and tables load their code lazily and show a skeleton until drawn
+        running = running or tab.locator('[data-testid="stSkeleton"]').count() > 0
         if running:
             quiet_since = None
         elif quiet_since is None:

@@ -260,3 +260,87 @@ def test_dispatch_page_offers_the_windows_of_a_typed_address(
     slots = at.dataframe[-1].value
     assert list(slots["window (UTC)"]) == ["08:00-12:00", "12:00-16:00"]
     assert set(slots["bookable"]) <= {"yes", "no"} and "yes" in set(slots["bookable"])
+
+
+def _cents(text: str) -> int:
+    """A metric shown as ``$1,234.56`` (or ``-$…``) in integer cents."""
+    negative = text.startswith("-")
+    value = round(float(text.lstrip("-").lstrip("$").replace(",", "")) * 100)
+    return -value if negative else value
+
+
+def test_order_to_cash_page_shows_the_truths_balances(serving_home: Path, serving_sql: Sql) -> None:
+    at = _app().run()
+    at.switch_page("app_pages/order_to_cash.py").run()
+
+    assert not at.exception
+    # The truth owes more invoices than one pipeline pass issues (an ONT behind a cut is billed
+    # once it is back); the page is judged on the issued ones, by the truth's figures.
+    issued = {row[0] for row in serving_sql("select invoice_id from marts.receivables")}
+    receivables = truth(serving_home, "receivables")
+    assert issued <= set(receivables["invoice_id"]) and len(issued) > 0
+    receivables = receivables[receivables["invoice_id"].isin(issued)]
+    metrics = _metrics(at)
+    assert _cents(metrics["Outstanding"]) == receivables["balance_cents"].clip(lower=0).sum()
+    assert _cents(metrics["Collected"]) == receivables["paid_cents"].sum()
+    assert _cents(metrics["Billed"]) == receivables["amount_cents"].sum()
+    assert int(metrics["Invoices overdue"]) == (receivables["days_overdue"] > 0).sum()
+    stages = at.dataframe[0].value.set_index("dunning_stage")["invoices"]
+    assert stages.to_dict() == receivables["dunning_stage"].value_counts().to_dict()
+
+
+def test_leakage_page_finds_every_injected_leak(serving_home: Path) -> None:
+    at = _app().run()
+    at.switch_page("app_pages/leakage.py").run()
+
+    assert not at.exception
+    leaks = truth(serving_home, "leaks")
+    assert len(leaks) > 0, "the simulator injects leaks"
+    metrics = _metrics(at)
+    assert int(metrics["Leaks"]) == len(leaks)
+    amounts = leaks["amount_cents"]
+    overbilling = (leaks["leak_type"] == "billed_not_delivered") | (amounts < 0)
+    assert overbilling.any() and (~overbilling).any()
+    assert _cents(metrics["Under-billed per month"]) == amounts[~overbilling].sum()
+    assert _cents(metrics["Over-billed per month"]) == amounts[overbilling].abs().sum()
+    by_type = at.dataframe[0].value.set_index("leak_type")["leaks"]
+    assert by_type.to_dict() == leaks["leak_type"].value_counts().to_dict()
+
+
+def test_sales_page_counts_every_activated_order_once(serving_home: Path, serving_sql: Sql) -> None:
+    at = _app().run()
+    at.switch_page("app_pages/sales.py").run()
+
+    assert not at.exception
+    metrics = _metrics(at)
+    assert int(metrics["Activated"]) == len(truth(serving_home, "activations"))
+    ((orders,),) = serving_sql("select count(*) from marts.orders")
+    assert int(metrics["Orders"]) == orders
+    channels = at.dataframe[0].value
+    ((channel_count,),) = serving_sql("select count(distinct channel) from marts.orders")
+    assert len(channels) == channel_count
+
+
+def test_subscriber_page_gathers_one_orders_records(serving_home: Path) -> None:
+    invoices = truth(serving_home, "invoices")
+    activations = truth(serving_home, "activations").set_index("order_id")
+    order_id = invoices["order_id"].value_counts().index[0]  # the order billed most often
+    at = _app().run()
+    at.switch_page("app_pages/subscriber.py").run()
+    at.text_input[0].input(order_id).run()
+
+    assert not at.exception
+    tables = {
+        subheader.value: frame.value
+        for subheader, frame in zip(at.subheader, at.dataframe[1:], strict=False)
+    }
+    assert list(at.dataframe[0].value["order_id"]) == [order_id]
+    work_order = activations.loc[order_id, "work_order_id"]
+    assert list(tables["Work orders"]["work_order_id"]) == [work_order]
+    assert list(tables["ONT health"]["ont_serial"]) == [activations.loc[order_id, "ont_serial"]]
+    expected = invoices[invoices["order_id"] == order_id].set_index("invoice_id")["amount_cents"]
+    shown = tables["Invoices and payments"].set_index("invoice_id")["amount_cents"]
+    assert shown.sort_index().to_dict() == expected.sort_index().to_dict()
+
+    at.text_input[0].input("NOBODY-42").run()
+    assert not at.exception and any("NOBODY-42" in w.value for w in at.warning)

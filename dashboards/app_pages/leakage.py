@@ -1,0 +1,58 @@
+"""Revenue leakage: services delivered and billed apart, with the monthly revenue at stake."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import layout, queries
+
+
+def _money(cents: float) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) / 100:,.2f}"
+
+
+st.title("Revenue leakage")
+layout.require_published_marts()
+region = layout.region_filter()
+by_type = queries.leaks_by_type(region)
+rows = queries.leaks(region)
+# amount_cents is what is at stake per month: for billed_not_delivered the amount billed for
+# nothing, for a tier mismatch delivered - billed (negative when the customer pays too much).
+overbilling = (rows["leak_type"] == "billed_not_delivered") | (rows["amount_cents"] < 0)
+under = int(rows.loc[~overbilling, "amount_cents"].sum())
+over = int(rows.loc[overbilling, "amount_cents"].abs().sum())
+
+leaks_col, under_col, over_col = st.columns(3)
+leaks_col.metric("Leaks", f"{len(rows):,}")
+under_col.metric(
+    "Under-billed per month",
+    _money(under),
+    help="Revenue delivered and not billed, billed short or late, per month, pre-tax.",
+)
+over_col.metric(
+    "Over-billed per month",
+    _money(over),
+    help="Billed for services not delivered, or above the tier delivered, per month, pre-tax.",
+)
+layout.source("revenue_leakage", note="the operator's BSS export reconciled with activations")
+
+if rows.empty:
+    st.success("Every activation is billed as delivered.")
+    st.stop()
+st.subheader("By leak type")
+st.bar_chart(by_type, x="leak_type", y="leaks", horizontal=True)
+st.dataframe(
+    by_type.assign(monthly_at_stake=by_type["amount_cents"].map(_money)).drop(
+        columns="amount_cents"
+    ),
+    hide_index=True,
+)
+layout.source("revenue_leakage")
+
+st.subheader("Leaks")
+st.dataframe(
+    rows.assign(monthly_at_stake=rows["amount_cents"].map(_money)).drop(columns="amount_cents"),
+    hide_index=True,
+)
+layout.source("revenue_leakage", note="largest amount at stake first")

@@ -1,0 +1,62 @@
+"""Order to cash: what was billed, collected and is still owed, and where activations stand."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import layout, queries
+
+
+def _money(cents: float) -> str:
+    return f"${cents / 100:,.2f}"
+
+
+st.title("Order to cash")
+layout.require_published_marts()
+region = layout.region_filter()
+summary = queries.receivables_summary(region).iloc[0]
+if not summary["invoices"]:
+    st.info("No invoice issued yet: billing starts once an activation is confirmed online.")
+    st.stop()
+st.caption(f"Balances as of {summary['as_of_date']:%Y-%m-%d} (the last day the data covers).")
+
+billed, collected, outstanding, overdue = st.columns(4)
+billed.metric(
+    "Billed",
+    _money(summary["billed_cents"]),
+    help="Issued invoices net of credit notes (amount_cents - credited_cents).",
+)
+collected.metric("Collected", _money(summary["collected_cents"]), help="Settled minus returned.")
+outstanding.metric(
+    "Outstanding", _money(summary["outstanding_cents"]), help="Positive balances left to pay."
+)
+overdue.metric("Invoices overdue", f"{int(summary['overdue_invoices']):,}")
+layout.source("receivables", "invoices")
+
+stages_col, fulfil_col = st.columns(2)
+with stages_col:
+    st.subheader("Dunning stages")
+    stages = queries.dunning_stages(region)
+    st.bar_chart(stages, x="dunning_stage", y="invoices", horizontal=True)
+    st.dataframe(
+        stages.assign(balance=stages["balance_cents"].map(_money)).drop(columns="balance_cents"),
+        hide_index=True,
+    )
+    layout.source("receivables", note="reminder and suspension thresholds: catalog/billing.yaml")
+with fulfil_col:
+    st.subheader("Activations by fulfilment stage")
+    st.dataframe(queries.fulfilment_stages(region), hide_index=True)
+    layout.source("fulfilment_status", "activations", note="provision → bill → welcome → close")
+
+st.subheader("Overdue invoices")
+overdue_rows = queries.overdue_invoices(region)
+if overdue_rows.empty:
+    st.write("No invoice is past its due date with a balance.")
+else:
+    st.dataframe(
+        overdue_rows.assign(balance=overdue_rows["balance_cents"].map(_money)).drop(
+            columns="balance_cents"
+        ),
+        hide_index=True,
+    )
+layout.source("receivables")
