@@ -14,7 +14,11 @@ Then, drawn from the seed, ``SimulationConfig.billing_leaks`` of each of these g
 - ``wrong_tier_keyed``: an activation billed for a tier it neither ordered nor received
   (``tier_mismatch``);
 - ``late_start``: an activation whose billing starts 3 to 14 days after its activation day
-  (``billed_late``).
+  (``billed_late``);
+- ``addon_not_keyed``: an activation with ordered add-ons, billed for the right tier without
+  its first add-on (``addon_mismatch``);
+- ``duplicate_account``: an activation billed right, and billed again on a second account
+  (``ACC-8`` + the customer number) from the same day (``billed_twice``).
 
 Fewer are injected when too few orders qualify. A few rows are malformed for the
 quarantine; they are test accounts whose order ids nothing else refers to.
@@ -58,11 +62,19 @@ EXPORT_COLUMNS = (
     "billing_start_date",
     "status",
 )
-LEAK_TYPES = ("delivered_not_billed", "billed_not_delivered", "tier_mismatch", "billed_late")
+LEAK_TYPES = (
+    "delivered_not_billed",
+    "billed_not_delivered",
+    "tier_mismatch",
+    "addon_mismatch",
+    "billed_late",
+    "billed_twice",
+)
 LATE_DAYS = (3, 14)
 MALFORMED_ROWS = (2, 3)
 CANCELLED_ROW_SHARE = 0.5
 TEST_ACCOUNT_OFFSET = 900_000
+DUPLICATE_ACCOUNT_OFFSET = 800_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,15 +106,20 @@ class _Row:
     tier: Offering
     start: datetime.date | None
     status: str
+    addons: tuple[Offering, ...] | None = None
+    """Add-ons billed; the ordered ones when None."""
+    account: str | None = None
+    """The BSS account; the customer's own when None."""
 
     def cells(self) -> list[str]:
         region = self.order.address.region
+        addons = self.order.addons if self.addons is None else self.addons
         return [
-            account_id(self.order),
+            self.account or account_id(self.order),
             self.order.order_id,
             self.tier.offering_id,
-            ";".join(sorted(a.offering_id for a in self.order.addons)),
-            str(monthly_cents(self.tier, self.order.addons, region)),
+            ";".join(sorted(a.offering_id for a in addons)),
+            str(monthly_cents(self.tier, addons, region)),
             "" if self.start is None else self.start.isoformat(),
             self.status,
         ]
@@ -209,6 +226,13 @@ def land_billing(
     activated_ids = {a.order.order_id for a in activated}
     never = [o for o in orders if o.order_id not in activated_ids]
     billed_anyway = {o.order_id for o in rng.sample(never, min(n, len(never)))}
+    # Drawn from a stream of their own, so adding them left the other leaks as they were.
+    more = config.rng("legacy-billing-accounts")
+    addon_short = _pick(
+        more, [a for a in pool if a.order.addons and a.offering_id == a.order.tier.offering_id],
+        n, taken,
+    )  # fmt: skip
+    twice = _pick(more, pool, n, taken)
 
     rows: list[_Row] = []
     leaks: list[Leak] = []
@@ -256,7 +280,32 @@ def land_billing(
                     amount_cents=owed - monthly_cents(billed, order.addons, region),
                 )
             )
-        rows.append(_Row(order, billed, start, "active"))
+        addons = None
+        if order.order_id in addon_short:
+            addons = tuple(sorted(order.addons, key=lambda a: a.offering_id))[1:]
+            leaks.append(
+                leak_of(
+                    leak_type="addon_mismatch",
+                    cause="addon_not_keyed",
+                    offering_id_billed=billed.offering_id,
+                    days_billed_late=None,
+                    amount_cents=owed - monthly_cents(billed, addons, region),
+                )
+            )
+        rows.append(_Row(order, billed, start, "active", addons))
+        if order.order_id in twice:
+            number = int(order.customer_id.removeprefix("CUS-"))
+            duplicate = f"ACC-{DUPLICATE_ACCOUNT_OFFSET + number:06d}"
+            rows.append(_Row(order, billed, start, "active", account=duplicate))
+            leaks.append(
+                leak_of(
+                    leak_type="billed_twice",
+                    cause="duplicate_account",
+                    offering_id_billed=billed.offering_id,
+                    days_billed_late=None,
+                    amount_cents=owed,
+                )
+            )
 
     for order in never:
         if order.order_id in billed_anyway:

@@ -133,12 +133,15 @@ dated (UTC) on or before that day count. `marts.receivables` checks against it.
 The legacy billing export (the operator's BSS) bills its `active` rows; `marts.revenue_leakage`
 reconciles them with the activations of `activations.csv`.
 - `order_id`, `leak_type`: one row per (order, leak type), sorted by both; `leak_type` is
-  `delivered_not_billed`, `billed_not_delivered`, `tier_mismatch` or `billed_late`.
+  `delivered_not_billed`, `billed_not_delivered`, `tier_mismatch`, `addon_mismatch`,
+  `billed_late` or `billed_twice`.
 - `cause`: how the leak was injected: `no_billing_row`, `billing_without_activation` (an
   order cancelled or never activated), `tier_changed_on_site` (billed the ordered tier, the
   technician delivered another), `wrong_tier_keyed` (billed a tier neither ordered nor
-  delivered), `late_start`.
-- `account_id`: the BSS account, `ACC-` + the customer number.
+  delivered), `late_start`, `addon_not_keyed` (the right tier billed without the first
+  ordered add-on), `duplicate_account` (billed right, and again on a second account).
+- `account_id`: the BSS account, `ACC-` + the customer number (for `billed_twice`, the
+  account billing it rightly; the duplicate is `ACC-8` + the customer number).
 - `offering_id_delivered` (empty when not delivered), `offering_id_billed` (empty when not
   billed)
 - `days_billed_late`: `billing_start_date` - activation day, days; empty unless
@@ -152,9 +155,13 @@ reconciles them with the activations of `activations.csv`.
     monthly billed.
   - `tier_mismatch` (the tier billed is not the tier delivered): monthly delivered - monthly
     billed, negative when the customer is billed more than was delivered.
+  - `addon_mismatch` (the tier billed is the tier delivered, the add-ons billed are not the
+    ordered ones): monthly delivered - monthly billed, negative when billed too much.
   - `billed_late` (billing starts after the activation day, the UTC date of `activated_at`):
     monthly delivered * `days_billed_late` / days in the activation day's calendar month,
     rounded half up.
+  - `billed_twice` (several `active` rows, on different accounts, for one order): the
+    monthly price of every row but the first (earliest billing start, then account id).
 """
 
 

@@ -17,9 +17,12 @@ layout.require_published_marts()
 region = layout.region_filter()
 by_type = queries.leaks_by_type(region)
 rows = queries.leaks(region)
-# amount_cents is what is at stake per month: for billed_not_delivered the amount billed for
-# nothing, for a tier mismatch delivered - billed (negative when the customer pays too much).
-overbilling = (rows["leak_type"] == "billed_not_delivered") | (rows["amount_cents"] < 0)
+# amount_cents is what is at stake per month: for billed_not_delivered and billed_twice the
+# amount billed for nothing, for a tier or add-on mismatch delivered - billed (negative when
+# the customer pays too much).
+overbilling = rows["leak_type"].isin(["billed_not_delivered", "billed_twice"]) | (
+    rows["amount_cents"] < 0
+)
 under = int(rows.loc[~overbilling, "amount_cents"].sum())
 over = int(rows.loc[overbilling, "amount_cents"].abs().sum())
 

@@ -58,17 +58,23 @@ def _reconcile(home: Path) -> set[tuple[str, str, int]]:
         if q["source"] == "billing_export"
     }
     export = _csv(home / "landing" / EXPORT_PATH)
-    billed = {
-        row["order_id"]: row
-        for index, row in enumerate(export)
-        if index not in bad and row["status"] == "active"
-    }
-    invoices = {i["order_id"]: i for i in _csv(home / "truth" / "invoices.csv")}
+    rows_of: dict[str, list[dict[str, str]]] = {}
+    for index, row in enumerate(export):
+        if index not in bad and row["status"] == "active":
+            rows_of.setdefault(row["order_id"], []).append(row)
     leaks: set[tuple[str, str, int]] = set()
+    billed: dict[str, dict[str, str]] = {}
+    for order_id, rows in rows_of.items():
+        first, *extra = sorted(rows, key=lambda r: (r["billing_start_date"], r["account_id"]))
+        billed[order_id] = first
+        if extra:
+            cents = sum(int(r["monthly_price_cents"]) for r in extra)
+            leaks.add((order_id, "billed_twice", cents))
+    invoices = {i["order_id"]: i for i in _csv(home / "truth" / "invoices.csv")}
     for activation in _csv(home / "truth" / "activations.csv"):
         order_id = activation["order_id"]
         region = invoices[order_id]["region"]
-        addons = [a for a in invoices[order_id]["addon_ids"].split(",") if a]
+        addons = sorted(a for a in invoices[order_id]["addon_ids"].split(",") if a)
         owed = prices[(activation["offering_id"], region)] + sum(
             prices[(a, region)] for a in addons
         )
@@ -78,6 +84,8 @@ def _reconcile(home: Path) -> set[tuple[str, str, int]]:
             continue
         if row["offering_id_billed"] != activation["offering_id"]:
             leaks.add((order_id, "tier_mismatch", owed - int(row["monthly_price_cents"])))
+        elif sorted(a for a in row["addon_ids_billed"].split(";") if a) != addons:
+            leaks.add((order_id, "addon_mismatch", owed - int(row["monthly_price_cents"])))
         day = dt.date.fromisoformat(activation["activated_at"][:10])
         late = (dt.date.fromisoformat(row["billing_start_date"]) - day).days
         if late > 0:
@@ -108,6 +116,8 @@ def test_truth_lists_exactly_the_leaks_the_export_holds(tmp_path: Path, seed: in
     assert causes["wrong_tier_keyed"] == 3
     assert causes["late_start"] == 3
     assert 1 <= causes["tier_changed_on_site"] <= 3
+    assert 1 <= causes["addon_not_keyed"] <= 3
+    assert causes["duplicate_account"] == 3
     assert {r["leak_type"] for r in injected} == set(LEAK_TYPES)
 
 
@@ -125,7 +135,9 @@ def test_export_header_and_cancelled_rows(tmp_path: Path) -> None:
     cancelled = [r for r in rows if r["status"] == "cancelled"]
     assert cancelled, "some cancelled orders carry a never-billed BSS row"
     assert all(r["billing_start_date"] == "" for r in cancelled)
-    assert all(r["account_id"] == "ACC-" + r["order_id"][3:] for r in rows)
+    for row in rows:  # the customer's account, or the duplicate one double billing it
+        number = int(row["order_id"][3:])
+        assert row["account_id"] in {f"ACC-{number:06d}", f"ACC-{800_000 + number:06d}"}
 
 
 def test_truth_and_mart_define_amount_cents_identically() -> None:

@@ -7,8 +7,12 @@
       delivered_not_billed  an activation without an active billing row: delivered
       billed_not_delivered  an active billing row without an activation: billed
       tier_mismatch         the tier billed is not the tier delivered: delivered - billed
+      addon_mismatch        the tier is right, the add-ons billed are not the ordered ones:
+                            delivered - billed
       billed_late           billing starts after the activation day: delivered * days late
                             / days in the activation day's month, rounded half up
+      billed_twice          more than one account bills the order: the monthly price of
+                            every row but the first (earliest start, then account id)
 -#}
 with activations as (
     select * from {{ ref('activations') }}
@@ -26,9 +30,35 @@ order_items as (
     select * from {{ ref('stg_orders__order_items') }}
 ),
 
-billed as (
-    select * from {{ ref('stg_billing_export__subscriptions') }}
+active_rows as (
+    select
+        *,
+        row_number() over (
+            partition by order_id order by billing_start_date nulls last, account_id
+        ) as row_rank
+    from {{ ref('stg_billing_export__subscriptions') }}
     where status = 'active'
+),
+
+extra_rows as (
+    select
+        order_id,
+        count(*) as extra_rows,
+        sum(monthly_price_cents) as monthly_price_cents_extra
+    from active_rows
+    where row_rank > 1
+    group by order_id
+),
+
+billed as (
+    select
+        active_rows.* exclude (row_rank),
+        coalesce(extra_rows.extra_rows, 0) as extra_rows,
+        coalesce(extra_rows.monthly_price_cents_extra, 0) as monthly_price_cents_extra
+    from active_rows
+    left join extra_rows
+        on active_rows.order_id = extra_rows.order_id
+    where active_rows.row_rank = 1
 ),
 
 ordered_addons as (
@@ -40,7 +70,8 @@ ordered_addons as (
 addon_prices as (
     select
         activations.order_id,
-        sum(prices.monthly_price_cents) as monthly_price_cents
+        sum(prices.monthly_price_cents) as monthly_price_cents,
+        list(prices.offering_id order by prices.offering_id) as addon_ids
     from activations
     inner join ordered_addons
         on activations.order_id = ordered_addons.order_id
@@ -58,7 +89,8 @@ delivered as (
         activations.offering_id as offering_id_delivered,
         cast(activations.activated_at as date) as activated_on,
         tier_prices.monthly_price_cents + coalesce(addon_prices.monthly_price_cents, 0)
-            as monthly_price_cents_delivered
+            as monthly_price_cents_delivered,
+        coalesce(addon_prices.addon_ids, []) as addon_ids_delivered
     from activations
     left join prices as tier_prices
         on activations.offering_id = tier_prices.offering_id
@@ -76,6 +108,10 @@ reconciled as (
         billed.offering_id_billed,
         delivered.monthly_price_cents_delivered,
         billed.monthly_price_cents as monthly_price_cents_billed,
+        list_sort(coalesce(billed.addon_ids_billed, [])) <> delivered.addon_ids_delivered
+            as is_addon_mismatch,
+        billed.extra_rows,
+        billed.monthly_price_cents_extra,
         delivered.activated_on,
         billed.billing_start_date,
         delivered.order_id is not null as is_delivered,
@@ -108,6 +144,22 @@ leaks as (
         monthly_price_cents_delivered - monthly_price_cents_billed as amount_cents
     from reconciled
     where is_billed and is_delivered and offering_id_billed <> offering_id_delivered
+
+    union all
+
+    select
+        'addon_mismatch' as leak_type,
+        *,
+        monthly_price_cents_delivered - monthly_price_cents_billed as amount_cents
+    from reconciled
+    where is_billed and is_delivered and offering_id_billed = offering_id_delivered
+        and is_addon_mismatch
+
+    union all
+
+    select 'billed_twice' as leak_type, *, monthly_price_cents_extra as amount_cents
+    from reconciled
+    where extra_rows > 0
 
     union all
 

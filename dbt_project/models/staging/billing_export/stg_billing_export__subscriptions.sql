@@ -1,4 +1,8 @@
-{#- A snapshot of the BSS: an order exported again in a later file takes the later row. -#}
+{#-
+    A BSS export is a snapshot: each order is read from the latest file that lists it, with
+    every row that file has for it, one per account (the last when a file repeats one). Two
+    accounts billing one order stay two rows: that is double billing, for the leakage mart.
+-#}
 with source as (
     select * from {{ source('billing_export', 'billing_subscriptions') }}
 ),
@@ -16,6 +20,27 @@ renamed as (
         cast(_record_index as integer) as _record_index,
         cast(_ingested_at as timestamp) as _ingested_at
     from source
+),
+
+latest_file as (
+    select order_id, _source_file
+    from renamed
+    qualify row_number() over (
+        partition by order_id order by _ingested_at desc, _source_file desc
+    ) = 1
+),
+
+snapshot as (
+    select renamed.*
+    from renamed
+    inner join latest_file
+        on renamed.order_id = latest_file.order_id
+        and renamed._source_file = latest_file._source_file
+),
+
+subscriptions as (
+    {{ dedupe('snapshot', 'order_id, account_id', '_record_index desc') }}
 )
 
-{{ dedupe('renamed', 'order_id', '_ingested_at desc, _source_file desc, _record_index desc') }}
+select order_id || '@' || account_id as subscription_id, *
+from subscriptions
