@@ -201,6 +201,9 @@ def up(
     }
     processes: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    # Started in the background by a non-interactive shell, SIGINT arrives ignored, and the
+    # services would inherit that: Ctrl-C (or a supervisor's SIGINT) must stop everything.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from actions.notify.sink import mail_sink
     from simulator.network import simulated_olts
 
