@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -148,6 +150,13 @@ def up(
 ) -> None:
     """Run the whole system: simulate an operator if none exists, build it, serve the UIs."""
     home = _home(data)
+    for port in (dagster_port, dashboard_port):
+        if _port_in_use(port):
+            console.print(
+                f"[red]port {port} is in use[/red]: another `fiberops up`, Dagster or Streamlit "
+                "is running; stop it or pick other ports (--dagster-port, --dashboard-port)"
+            )
+            raise typer.Exit(2)
     if not settings.landing_dir(home).exists():
         console.print(f"no operator in {home}: simulating one ({passings} passings, {days} days)")
         simulate(
@@ -227,6 +236,7 @@ def up(
                         stdout=sink,
                         stderr=subprocess.STDOUT,
                         start_new_session=True,
+                        preexec_fn=_die_with_parent,
                     )
                 )
         console.print(f"operator home: {home}; service logs in {logs}")
@@ -245,6 +255,26 @@ def up(
     finally:
         _stop(processes)
         stack.close()
+
+
+def _port_in_use(port: int) -> bool:
+    """Whether something already accepts connections on ``localhost:port``."""
+    try:
+        with socket.create_connection(("localhost", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _die_with_parent() -> None:
+    """In a service, before exec: SIGTERM it when `up` dies, even killed (Linux).
+
+    Each service leads its own process group, out of reach of a signal to `up`'s group; without
+    this, a `fiberops up` killed with SIGKILL would leave Dagster and Streamlit running.
+    """
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
