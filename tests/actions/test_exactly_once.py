@@ -2,10 +2,11 @@
 
 A copy of a built operator (its serving marts, landing and truth) gets fresh simulated OLTs
 and a fresh SMTP sink, run by this test process. ``fiberops actions`` runs as a separate
-process and is killed with SIGKILL at random instants until it has been caught mid-work many
-times (at least once while holding an action); then runs retry it, two at once, to the end.
-The killed runs pause 250 ms between each outside effect and its record (fault injection), so
-random kills also land in the window where an effect exists but the ledger does not know.
+process and is killed with SIGKILL at a random instant just after it confirmed one to three
+more actions, until it has been caught mid-work many times (at least once while holding an
+action); then runs retry it, two at once, to the end. The killed runs pause 100 ms between
+each outside effect and its record (fault injection), so kills also land in the window where
+an effect exists but the ledger does not know.
 The OLTs' command log, the sink's mailbox and the ledger must each hold every effect once.
 """
 
@@ -76,10 +77,17 @@ def test_sigkill_at_random_points_neither_skips_nor_doubles_an_action(
         reclaimed = 0
         while rounds < MAX_ROUNDS and (partial_kills < MIN_PARTIAL_KILLS or reclaimed == 0):
             rounds += 1
-            # A wide effect-to-record window keeps kills mid-work even on a fast machine: each
-            # round gets through a few actions only, so many rounds end with work half done.
-            process = _actions(home, pause_s=0.25)
-            time.sleep(rng.uniform(2.0, 5.0))
+            # Killed at a random instant once it has confirmed a few more actions: whatever the
+            # machine's speed, each round ends with the work half done, often mid-action.
+            before = _confirmed(home)
+            wanted = before + rng.randint(1, 3)
+            process = _actions(home, pause_s=0.1)
+            give_up = time.monotonic() + 30
+            while process.poll() is None and time.monotonic() < give_up:
+                if _confirmed(home) >= wanted:
+                    time.sleep(rng.uniform(0.0, 0.3))
+                    break
+                time.sleep(0.05)
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
             process.communicate(timeout=30)  # reaps it and closes its stderr pipe
