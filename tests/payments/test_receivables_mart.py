@@ -26,6 +26,7 @@ COLUMNS = [
     "amount_cents",
     "credited_cents",
     "paid_cents",
+    "carried_cents",
     "balance_cents",
     "due_date",
     "days_overdue",
