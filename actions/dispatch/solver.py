@@ -301,7 +301,8 @@ def solve_vrptw(
         smaller = _VrptwModel(data, fleet - 1, drop_penalty=spread)
         start = sorted(best, key=len)[1:]
         left = deadline - 0.4 * seconds - time.monotonic()
-        found = smaller.solve(_search_parameters(max(0.5, left)), start)
+        # Stops at its first solution serving every customer (objective below one drop).
+        found = smaller.solve(_search_parameters(max(0.5, left)), start, stop_below=spread)
         if found is None or sum(map(len, found)) < len(data.demand) - 1:
             break
         best, fleet = found, len(found)
@@ -338,9 +339,21 @@ class _VrptwModel:
                 time_dim.CumulVar(index).SetRange(*data.windows[0])
 
     def solve(
-        self, params: pywrapcp.DefaultRoutingSearchParameters, start: list[list[int]] | None = None
+        self,
+        params: pywrapcp.DefaultRoutingSearchParameters,
+        start: list[list[int]] | None = None,
+        stop_below: int | None = None,
     ) -> list[list[int]] | None:
+        """Search; with ``stop_below``, end at the first solution whose objective is below it."""
         routing, manager = self.routing, self.manager
+        if stop_below is not None:
+
+            def stop_when_good() -> None:
+                if routing.CostVar().Value() < stop_below:
+                    routing.solver().FinishCurrentSearch()
+
+            self._callback = stop_when_good  # the model keeps no reference of its own
+            routing.AddAtSolutionCallback(stop_when_good)
         if start is None:
             solution = routing.SolveWithParameters(params)
         else:
