@@ -19,7 +19,14 @@ from rich.table import Table
 from fiberops import settings, warehouse
 from ingest.gis.normalize import normalize_street, parse_free_text
 
-__all__ = ["Availability", "MatchedAddress", "OfferPrice", "availability", "lookup"]
+__all__ = [
+    "Availability",
+    "MatchedAddress",
+    "OfferPrice",
+    "availability",
+    "lookup",
+    "lookup_or_exit",
+]
 
 _POSTCODE = re.compile(r"\b(\d{5})\b")
 _MAX_CANDIDATES = 5
@@ -119,6 +126,22 @@ def lookup(serving: Path, text: str) -> Availability:
     return result
 
 
+def lookup_or_exit(
+    data: Path | None, address: str, console: Console
+) -> tuple[Path, Availability, MatchedAddress]:
+    """The serving copy, the lookup and its match; exit 2 with no serving copy, 1 with no match."""
+    home = data.expanduser().resolve() if data else settings.fiberops_home()
+    serving = settings.serving_path(home)
+    if not serving.exists():
+        console.print(f"[red]no serving copy at {serving}[/red]: run `fiberops run-once` first")
+        raise typer.Exit(2)
+    answer = lookup(serving, address)
+    if answer.match is None:
+        console.print(f"[yellow]no address matches {address!r}[/yellow]")
+        raise typer.Exit(1)
+    return serving, answer, answer.match
+
+
 def _money(cents: int) -> str:
     return f"${cents / 100:,.2f}"
 
@@ -132,16 +155,7 @@ def availability(
 ) -> None:
     """Show the matched address, its status, and the offerings and prices for sale there."""
     console = Console()
-    home = data.expanduser().resolve() if data else settings.fiberops_home()
-    serving = settings.serving_path(home)
-    if not serving.exists():
-        console.print(f"[red]no serving copy at {serving}[/red]: run `fiberops run-once` first")
-        raise typer.Exit(2)
-    answer = lookup(serving, address)
-    if answer.match is None:
-        console.print(f"[yellow]no address matches {address!r}[/yellow]")
-        raise typer.Exit(1)
-    match = answer.match
+    _, answer, match = lookup_or_exit(data, address, console)
     status = (
         "sellable today"
         if match.is_sellable_today

@@ -16,8 +16,8 @@ from rich.table import Table
 
 from actions.dispatch.errors import DispatchError
 from actions.dispatch.slots import open_slots
-from fiberops import settings, warehouse
-from fiberops.commands.availability import lookup
+from fiberops import warehouse
+from fiberops.commands.availability import lookup_or_exit
 
 __all__ = ["slots"]
 
@@ -39,15 +39,7 @@ def slots(
 ) -> None:
     """Show the plan day's appointment windows for a job at an address: open or full, and who."""
     console = Console()
-    home = data.expanduser().resolve() if data else settings.fiberops_home()
-    serving = settings.serving_path(home)
-    if not serving.exists():
-        console.print(f"[red]no serving copy at {serving}[/red]: run `fiberops run-once` first")
-        raise typer.Exit(2)
-    match = lookup(serving, address).match
-    if match is None:
-        console.print(f"[yellow]no address matches {address!r}[/yellow]")
-        raise typer.Exit(1)
+    serving, _, match = lookup_or_exit(data, address, console)
     try:
         with warehouse.read_only(serving) as con:
             answer = open_slots(con, match.address_id, job_type, ont_model_id=ont_model)
