@@ -11,6 +11,7 @@ from dashboards import queries
 __all__ = [
     "ALL_REGIONS",
     "NO_DATA_MESSAGE",
+    "money",
     "period_filter",
     "region_filter",
     "require_published_marts",
@@ -22,6 +23,12 @@ NO_DATA_MESSAGE = (
     "to publish `serving/fiberops.duckdb`."
 )
 ALL_REGIONS = "All regions"
+
+
+def money(cents: float) -> str:
+    """Integer cents as dollars for display: ``-$1,234.50``."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) / 100:,.2f}"
 
 
 def require_published_marts() -> dt.datetime:

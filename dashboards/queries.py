@@ -42,7 +42,6 @@ __all__ = [
     "fulfilment_stages",
     "kpi_period",
     "leaks",
-    "leaks_by_type",
     "overdue_invoices",
     "receivables_summary",
     "sales_funnel",
@@ -476,20 +475,6 @@ order by orders desc, f.fulfilment_stage
 def fulfilment_stages(region: str | None = None) -> pd.DataFrame:
     """Activated orders per stage of the zero-touch chain (``marts.fulfilment_status``)."""
     return _query(_FULFILMENT_STAGES, region=region)
-
-
-_LEAKS_BY_TYPE = """
-select leak_type, count(*) as leaks, coalesce(sum(amount_cents), 0) as amount_cents
-from marts.revenue_leakage
-where $region is null or region = $region
-group by leak_type
-order by leak_type
-"""
-
-
-def leaks_by_type(region: str | None = None) -> pd.DataFrame:
-    """Leaks and the monthly revenue at stake per leak type (``marts.revenue_leakage``)."""
-    return _query(_LEAKS_BY_TYPE, region=region)
 
 
 _LEAKS = """

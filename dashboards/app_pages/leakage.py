@@ -6,16 +6,9 @@ import streamlit as st
 
 from dashboards import layout, queries
 
-
-def _money(cents: float) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}${abs(cents) / 100:,.2f}"
-
-
 st.title("Revenue leakage")
 layout.require_published_marts()
 region = layout.region_filter()
-by_type = queries.leaks_by_type(region)
 rows = queries.leaks(region)
 # amount_cents is what is at stake per month: for billed_not_delivered and billed_twice the
 # amount billed for nothing, for a tier or add-on mismatch delivered - billed (negative when
@@ -30,12 +23,12 @@ leaks_col, under_col, over_col = st.columns(3)
 leaks_col.metric("Leaks", f"{len(rows):,}")
 under_col.metric(
     "Under-billed per month",
-    _money(under),
+    layout.money(under),
     help="Revenue delivered and not billed, billed short or late, per month, pre-tax.",
 )
 over_col.metric(
     "Over-billed per month",
-    _money(over),
+    layout.money(over),
     help="Billed for services not delivered, or above the tier delivered, per month, pre-tax.",
 )
 layout.source("revenue_leakage", note="the operator's BSS export reconciled with activations")
@@ -44,9 +37,12 @@ if rows.empty:
     st.success("Every activation is billed as delivered.")
     st.stop()
 st.subheader("By leak type")
+by_type = rows.groupby("leak_type", as_index=False).agg(
+    leaks=("order_id", "size"), amount_cents=("amount_cents", "sum")
+)
 st.bar_chart(by_type, x="leak_type", y="leaks", horizontal=True)
 st.dataframe(
-    by_type.assign(monthly_at_stake=by_type["amount_cents"].map(_money)).drop(
+    by_type.assign(monthly_at_stake=by_type["amount_cents"].map(layout.money)).drop(
         columns="amount_cents"
     ),
     hide_index=True,
@@ -55,7 +51,9 @@ layout.source("revenue_leakage")
 
 st.subheader("Leaks")
 st.dataframe(
-    rows.assign(monthly_at_stake=rows["amount_cents"].map(_money)).drop(columns="amount_cents"),
+    rows.assign(monthly_at_stake=rows["amount_cents"].map(layout.money)).drop(
+        columns="amount_cents"
+    ),
     hide_index=True,
 )
 layout.source("revenue_leakage", note="largest amount at stake first")

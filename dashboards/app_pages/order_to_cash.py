@@ -6,11 +6,6 @@ import streamlit as st
 
 from dashboards import layout, queries
 
-
-def _money(cents: float) -> str:
-    return f"${cents / 100:,.2f}"
-
-
 st.title("Order to cash")
 layout.require_published_marts()
 region = layout.region_filter()
@@ -23,12 +18,14 @@ st.caption(f"Balances as of {summary['as_of_date']:%Y-%m-%d} (the last day the d
 billed, collected, outstanding, overdue = st.columns(4)
 billed.metric(
     "Billed",
-    _money(summary["billed_cents"]),
+    layout.money(summary["billed_cents"]),
     help="Issued invoices net of credit notes (amount_cents - credited_cents).",
 )
-collected.metric("Collected", _money(summary["collected_cents"]), help="Settled minus returned.")
+collected.metric(
+    "Collected", layout.money(summary["collected_cents"]), help="Settled minus returned."
+)
 outstanding.metric(
-    "Outstanding", _money(summary["outstanding_cents"]), help="Positive balances left to pay."
+    "Outstanding", layout.money(summary["outstanding_cents"]), help="Positive balances left to pay."
 )
 overdue.metric("Invoices overdue", f"{int(summary['overdue_invoices']):,}")
 layout.source("receivables", "invoices")
@@ -39,7 +36,9 @@ with stages_col:
     stages = queries.dunning_stages(region)
     st.bar_chart(stages, x="dunning_stage", y="invoices", horizontal=True)
     st.dataframe(
-        stages.assign(balance=stages["balance_cents"].map(_money)).drop(columns="balance_cents"),
+        stages.assign(balance=stages["balance_cents"].map(layout.money)).drop(
+            columns="balance_cents"
+        ),
         hide_index=True,
     )
     layout.source("receivables", note="reminder and suspension thresholds: catalog/billing.yaml")
@@ -54,7 +53,7 @@ if overdue_rows.empty:
     st.write("No invoice is past its due date with a balance.")
 else:
     st.dataframe(
-        overdue_rows.assign(balance=overdue_rows["balance_cents"].map(_money)).drop(
+        overdue_rows.assign(balance=overdue_rows["balance_cents"].map(layout.money)).drop(
             columns="balance_cents"
         ),
         hide_index=True,
