@@ -119,10 +119,9 @@ running as (
         on counted.invoice_id = carried.invoice_id
 ),
 
-netted as (
+cleared as (
     select
         invoice_id,
-        sum(signed_cents) as paid_cents,
         max(
             case
                 when balance_after_cents <= 0 and balance_after_cents + signed_cents > 0
@@ -142,10 +141,10 @@ balances as (
         orders.customer_email,
         invoices.amount_cents,
         cast(invoices.credited_cents as bigint) as credited_cents,
-        cast(coalesce(netted.paid_cents, 0) as bigint) as paid_cents,
+        cast(coalesce(paid.paid_cents, 0) as bigint) as paid_cents,
         cast(coalesce(carried.carried_cents, 0) as bigint) as carried_cents,
         cast(
-            invoices.owed_cents - coalesce(carried.carried_cents, 0) - coalesce(netted.paid_cents, 0)
+            invoices.owed_cents - coalesce(carried.carried_cents, 0) - coalesce(paid.paid_cents, 0)
             as bigint
         ) as balance_cents,
         cast(
@@ -153,13 +152,15 @@ balances as (
             as date
         ) as due_date,
         coalesce(
-            netted.cleared_at,
+            cleared.cleared_at,
             case when carried.carried_cents > 0 then invoices.issued_at end
         ) as cleared_at,
         as_of.as_of_date
     from invoices
-    left join netted
-        on invoices.invoice_id = netted.invoice_id
+    left join paid
+        on invoices.invoice_id = paid.invoice_id
+    left join cleared
+        on invoices.invoice_id = cleared.invoice_id
     left join carried
         on invoices.invoice_id = carried.invoice_id
     left join orders
