@@ -1,6 +1,8 @@
 # FiberOps: `make run` runs the whole system on a simulated operator; `make test` tests it.
 SHELL := /bin/bash
 UV := python3 -m uv
+# pytest workers (pytest-xdist): one per core of a 2-core CI machine; PYTEST_WORKERS=0 runs serially
+PYTEST_WORKERS ?= 2
 export DO_NOT_TRACK := 1
 export DAGSTER_DISABLE_TELEMETRY := 1
 
@@ -21,7 +23,7 @@ typecheck: install
 	$(UV) run --frozen mypy .
 
 pytest: install
-	$(UV) run --frozen pytest
+	$(UV) run --frozen pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 test: lint typecheck pytest
 

@@ -30,6 +30,9 @@ class SimulationConfig:
             later, or never).
         ach_return_share: Share of ACH and autopay debits returned by the bank a few days
             after they settled (``simulator.payments``).
+        field_slip_share: Share of first submissions with each of the rarer field-app slips
+            (``simulator.field.SLIPS``: a departure stamped before the completion, a tier the
+            catalog does not sell).
     """
 
     passings: int = 5000
@@ -41,6 +44,7 @@ class SimulationConfig:
     unpaid_share: float = 0.08
     partial_payment_share: float = 0.08
     ach_return_share: float = 0.15
+    field_slip_share: float = 0.01
 
     def __post_init__(self) -> None:
         if self.passings < MIN_PASSINGS:
@@ -54,6 +58,7 @@ class SimulationConfig:
             "unpaid_share": self.unpaid_share,
             "partial_payment_share": self.partial_payment_share,
             "ach_return_share": self.ach_return_share,
+            "field_slip_share": self.field_slip_share,
         }
         for name, share in shares.items():
             if not 0 <= share <= 1:

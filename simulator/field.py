@@ -26,12 +26,13 @@ from simulator.config import SimulationConfig
 from simulator.customers import Order
 from simulator.errors import SimulatorError
 from simulator.plant import Plant
-from simulator.rules import REQUIRED_PHOTOS
+from simulator.rules import REQUIRED_PHOTOS, RULES
 from simulator.technicians import Technician
-from simulator.timefmt import iso
+from simulator.timefmt import iso, parse_iso
 
 __all__ = [
     "DEFECT_RATES",
+    "SLIPS",
     "MARGINAL_RX_RATE",
     "Submission",
     "Visit",
@@ -45,6 +46,12 @@ DEFECT_RATES = {
     "low_rx_power": 0.03,
     "wrong_serial": 0.02,
 }
+SLIPS = ("timestamps_out_of_order", "unknown_tier")
+"""Rarer field-app slips, each at ``SimulationConfig.field_slip_share``, drawn from a stream of
+their own so the other defects stay put: a tablet clock that puts the departure before the
+completion, a tier typed by hand."""
+UNKNOWN_TIERS = ("fiber-750", "fiber-1500", "fiber-5000")
+"""Tiers a technician types that the catalog does not sell."""
 MARGINAL_RX_RATE = 0.03
 """Share of first submissions without an rx defect whose power lands in the warning band."""
 MARGINAL_RX_DBM = (-26.9, -25.1)
@@ -313,6 +320,17 @@ def _corrected(
     return payload
 
 
+def _slipped(rng: random.Random, payload: dict[str, Any], rule: str) -> dict[str, Any]:
+    """``payload`` with the slip ``rule`` names (see ``SLIPS``)."""
+    if rule == "timestamps_out_of_order":
+        completed = parse_iso(payload["completed_at"])
+        departed = completed - datetime.timedelta(minutes=rng.randint(5, 40))
+        return {**payload, "departed_at": iso(departed)}
+    if rule == "unknown_tier":
+        return {**payload, "offering_id_delivered": rng.choice(UNKNOWN_TIERS)}
+    raise ValueError(f"no slip named {rule!r}")
+
+
 def generate_submissions(
     config: SimulationConfig, visits: list[Visit], plant: Plant
 ) -> list[Submission]:
@@ -324,6 +342,7 @@ def generate_submissions(
     """
     rng = config.rng("submissions")
     marginal = config.rng("submissions-marginal-rx")
+    slips = config.rng("submissions-slips")
     olt_of_port = {p.pon_port_id: p.olt_id for p in plant.pon_ports}
     prefix_of_olt = {o.olt_id: o.serial_prefix for o in plant.olts}
     submissions: list[Submission] = []
@@ -336,10 +355,17 @@ def generate_submissions(
         if "low_rx_power" not in defects and marginal.random() < MARGINAL_RX_RATE:
             rx = round(marginal.uniform(*MARGINAL_RX_DBM), 1)
             payload["optical"] = {**payload["optical"], "ont_rx_power_dbm": rx}
+        slipped = tuple(rule for rule in SLIPS if slips.random() < config.field_slip_share)
+        sent = payload
+        for rule in slipped:
+            sent = _slipped(slips, sent, rule)
         submitted_at = visit.departed_at + delay
-        submissions.append(Submission(visit.order, 1, submitted_at, defects, payload))
-        if defects and rng.random() < CORRECTION_RATE:
+        injected = tuple(rule for rule in RULES if rule in defects or rule in slipped)
+        submissions.append(Submission(visit.order, 1, submitted_at, injected, sent))
+        # A visit with only a slip draws its correction from the slips' stream.
+        draws = rng if defects else slips
+        if injected and draws.random() < CORRECTION_RATE:
             fixed = _corrected(rng, payload, defects, visit, prefix)
-            later = submitted_at + datetime.timedelta(seconds=rng.randrange(86400, 5 * 86400))
+            later = submitted_at + datetime.timedelta(seconds=draws.randrange(86400, 5 * 86400))
             submissions.append(Submission(visit.order, 2, later, (), fixed))
     return submissions

@@ -14,6 +14,7 @@ from simulator.customers import generate_orders
 from simulator.errors import SimulatorError
 from simulator.field import generate_submissions, schedule_visits
 from simulator.landing import address_features, land_completions
+from simulator.leads import LEAD_COLUMNS, LEADS_PATH, generate_leads
 from simulator.legacy_billing import EXPORT_COLUMNS, EXPORT_PATH, land_billing
 from simulator.order_events import land_orders
 from simulator.payments import PAYMENT_COLUMNS, file_name, land_payments, receivables
@@ -123,6 +124,7 @@ def simulate(
 
     progress("generating customers, orders and technicians")
     orders = generate_orders(config, town.addresses, coverage)
+    leads = generate_leads(config, town.addresses, coverage)
     technicians = generate_technicians(config, town)
 
     progress("scheduling installs and field submissions")
@@ -151,6 +153,7 @@ def simulate(
         write_json_array(landing / "orders" / f"orders_{day.isoformat()}.json", records)
     for day, records in completions.files.items():
         write_json_array(landing / "completions" / f"completions_{day.isoformat()}.json", records)
+    write_csv(landing / LEADS_PATH, LEAD_COLUMNS, (lead.row() for lead in leads))
     write_csv(landing / EXPORT_PATH, EXPORT_COLUMNS, billing.rows)
     for day, rows in payments.files.items():
         write_csv(landing / file_name(day), PAYMENT_COLUMNS, rows)
@@ -185,6 +188,7 @@ def simulate(
             leaks=billing.leaks,
             receivables=owed,
             reminders=appointment_reminders(orders, through),
+            leads=leads,
             quarantine=quarantine,
             landed=landed,
         ),

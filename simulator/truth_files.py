@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.landing import LandedSubmission, QuarantinedRecord
+from simulator.leads import Lead
 from simulator.legacy_billing import Leak, account_id
 from simulator.payments import Receivable
 from simulator.rules import RULES
@@ -47,7 +48,8 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
 - `submission_id`, `work_order_id`, `version`
 - `is_valid`: passes every rule.
 - `failed_rules`: failed rule names, comma-separated in contract order
-  (`missing_photos,gps_off_premise,low_rx_power,wrong_serial`), empty when valid.
+  (`missing_photos,gps_off_premise,low_rx_power,wrong_serial,timestamps_out_of_order,
+  unknown_tier`), empty when valid.
 - `deliveries`: how many times the identical submission was delivered (1 or 2).
 - `is_late`: received (`submitted_at`) at least 24 h after `completed_at`. Corrections
   (version 2) are always late by this definition.
@@ -80,7 +82,9 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
 ## defects.csv — one row per injected rule failure on a landed submission
 - `entity`: `completion`; `entity_id`: the `submission_id`;
   `defect`: the rule it was made to fail (`missing_photos`, `gps_off_premise`,
-  `low_rx_power`, `wrong_serial`). Equals the `failed_rules` of `completions.csv`.
+  `low_rx_power`, `wrong_serial`, and the rarer slips `timestamps_out_of_order`, a departure
+  stamped before the completion, and `unknown_tier`, a tier the catalog does not sell).
+  Equals the `failed_rules` of `completions.csv`.
 
 ## quarantine.csv — every malformed landed record
 - `source`, `_source_file` (relative to `landing/`), `_record_index` (0-based position in
@@ -110,6 +114,14 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
   orders not cancelled by then: `marts.appointment_reminders` checks against it.
 - `work_order_id`, `order_id`, `customer_email`
 - `window_start_at`: the requested start (UTC); `window_end_at`: 4 hours later.
+
+## leads.csv — one row per lead of `landing/leads/leads.csv`
+Pre-build interest exported by the CRM: about a third of the pre-build addresses and a few
+addresses outside the footprint register a lead. `marts.leads` checks against it.
+- `lead_id`, `address_id`, `offering_id`, `channel`: as landed; `region`: the address's.
+- `lead_status`: where the lead stands at the end of the data: `waiting_for_build` (pre-build
+  address; its plant goes live after the window) or `out_of_footprint`. None converts within
+  the window.
 
 ## receivables.csv — one row per invoice of `invoices.csv`: what is left to pay
 Payments land in `landing/payments/payments_<YYYY-MM-DD>.csv` (settlements and ACH returns);
@@ -180,6 +192,7 @@ class TruthTables:
     leaks: list[Leak]
     receivables: list[Receivable]
     reminders: list[Reminder]
+    leads: list[Lead]
 
 
 def _bool(value: bool) -> str:
@@ -382,6 +395,21 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
                 iso(r.window_end_at),
             ]
             for r in tables.reminders
+        ),
+    )
+    write_csv(
+        directory / "leads.csv",
+        ["lead_id", "address_id", "offering_id", "channel", "region", "lead_status"],
+        (
+            [
+                lead.lead_id,
+                lead.address.address_id,
+                lead.offering_id,
+                lead.channel,
+                lead.address.region,
+                lead.status,
+            ]
+            for lead in tables.leads
         ),
     )
     write_csv(

@@ -18,6 +18,7 @@ import pandas as pd
 from actions.ledger import Ledger
 from actions.notify.sink import message_ids, read_messages, sink_maildir
 from fiberops import settings
+from tests.conftest import held_back_orders
 
 
 def _serving(home: Path, sql: str) -> pd.DataFrame:
@@ -27,24 +28,6 @@ def _serving(home: Path, sql: str) -> pd.DataFrame:
 
 def _truth(home: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(settings.truth_dir(home) / f"{name}.csv", dtype=str, keep_default_na=False)
-
-
-def _held_back(home: Path) -> set[str]:
-    """Orders whose ONT the network cannot show online during the run.
-
-    ``simulated_olts`` injects a splitter cut and a PON failure (and may stop an OLT's agent)
-    starting when the run starts: those activations are provisioned but wait for the network
-    to confirm them, so they are not billed yet.
-    """
-    activations = _truth(home, "activations")
-    addresses = _truth(home, "addresses").set_index("address_id")
-    behind_cut = set(_truth(home, "incident_onts")["ont_serial"])
-    stopped = set(_truth(home, "olt_outages")["olt_id"])
-    return {
-        r.order_id
-        for r in activations.itertuples()
-        if r.ont_serial in behind_cut or addresses.loc[r.address_id, "olt_id"] in stopped
-    }
 
 
 def _commands(home: Path) -> list[dict[str, object]]:
@@ -60,7 +43,7 @@ def test_every_owed_invoice_is_issued_to_the_cent_and_no_other(built_operator: P
         "select invoice_id, order_id, offering_id, billing_period_start, billing_period_end,"
         " subtotal_cents, tax_cents, amount_cents from marts.invoices",
     )
-    held_back = _held_back(built_operator)
+    held_back = held_back_orders(built_operator)
     assert len(truth) > 30 and len(held_back) < len(truth) / 3
     truth = truth[~truth["order_id"].isin(held_back)]
     expected = {
@@ -94,7 +77,7 @@ def test_each_activation_is_provisioned_confirmed_billed_welcomed_and_closed_onc
     built_operator: Path,
 ) -> None:
     activations = _truth(built_operator, "activations")
-    held_back = _held_back(built_operator)
+    held_back = held_back_orders(built_operator)
     status = _serving(built_operator, "select * from marts.fulfilment_status").set_index("order_id")
     assert len(status) == len(activations)
     stages = status["fulfilment_stage"].to_dict()

@@ -2,9 +2,10 @@
 
 The dashboard, browser and soak tests all read the same operator: seed 7, 800 passings,
 20 days, simulated by ``simulator`` and taken through every asset by
-``orchestration.headless.run_once``. The build lands in the session's base temporary folder
-and is reused by every conftest that asks for it. Set ``FIBEROPS_TEST_OPERATOR`` to the home of
-an operator already built the same way to skip the build while working on these tests.
+``orchestration.headless.run_once``. It is ``built_operator``'s seed-7 home
+(``tests.conftest.built_home``): one build per session serves them all. Set
+``FIBEROPS_TEST_OPERATOR`` to the home of an operator already built the same way to skip the
+build while working on these tests.
 """
 
 from __future__ import annotations
@@ -17,42 +18,22 @@ import pandas as pd
 import pytest
 
 from fiberops import settings
-from tests.conftest import make_operator
+from tests.conftest import built_home
 
 __all__ = ["REUSE_ENV", "SEED", "copy_serving_home", "pipeline_operator", "truth"]
 
 SEED = 7
 REUSE_ENV = "FIBEROPS_TEST_OPERATOR"
-_BUILT_MARKER = ".built-by-run-once"
 
 
 def pipeline_operator(factory: pytest.TempPathFactory) -> Path:
-    """Simulate and build the dashboards' operator, or return it if this session already did."""
+    """The dashboards' operator: ``built_operator``'s seed-7 home, built if not yet this session."""
     reused = os.environ.get(REUSE_ENV)
     if reused:
         home = Path(reused).resolve()
         assert settings.serving_path(home).exists(), f"{REUSE_ENV}={reused} has no serving file"
         return home
-    root = factory.getbasetemp() / "dashboards-operator"
-    home = root / f"operator-seed{SEED}"
-    if (home / _BUILT_MARKER).exists():
-        return home
-    from orchestration.headless import run_once
-
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    previous = os.environ.get("FIBEROPS_HOME")
-    try:
-        home = make_operator(root, SEED)
-        result = run_once(home)
-    finally:
-        if previous is None:
-            os.environ.pop("FIBEROPS_HOME", None)
-        else:
-            os.environ["FIBEROPS_HOME"] = previous
-    assert result.success, f"pipeline failed: runs {result.run_ids}, checks {result.failed_checks}"
-    (home / _BUILT_MARKER).touch()
-    return home
+    return built_home(factory, SEED)
 
 
 def copy_serving_home(operator: Path, home: Path) -> Path:

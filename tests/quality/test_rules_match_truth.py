@@ -52,8 +52,8 @@ def test_review_queue_per_rule_equals_the_injected_defects(built_operator: Path)
             sent[rule].add(submission_id)
     assert set(sent) <= set(rules.RULES)
     for rule in rules.RULES:
+        assert expected[rule], f"the simulator injected no {rule} on this seed"
         assert sent[rule] == expected[rule], rule
-    assert sum(len(ids) for ids in expected.values()) > 0
 
 
 def test_rule_results_equal_the_simulators_own_rules_for_every_rule(built_operator: Path) -> None:

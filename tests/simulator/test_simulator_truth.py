@@ -6,6 +6,7 @@ import calendar
 import collections
 import csv
 import datetime
+import itertools
 import json
 import math
 import re
@@ -16,7 +17,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-from simulator_testkit import Run
+from simulator_testkit import MEDIUM, Run
 
 RADIUS_M = 6_371_008.8
 SERIAL = re.compile(r"^(HWTC|ALCL|CXNK|ZTEG)[0-9A-F]{8}$")
@@ -73,6 +74,29 @@ def _address_points(run: Run) -> dict[str, tuple[float, float]]:
     }
 
 
+def _tiers() -> set[str]:
+    import yaml
+
+    catalog = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "catalog" / "catalog.yaml").read_text()
+    )
+    return {o["offering_id"] for o in catalog["offerings"] if o["kind"] == "tier"}
+
+
+TIERS = _tiers()
+STAMPS = ("arrived_at", "started_at", "completed_at", "departed_at", "submitted_at")
+
+
+def _in_order(sub: dict[str, Any]) -> bool:
+    """arrived <= started <= completed <= departed <= submitted; photos between arrival and
+    departure (docs/data-contracts.md, "Completion validity")."""
+    times = [_when(sub[name]) for name in STAMPS if sub.get(name)]
+    if any(later < earlier for earlier, later in itertools.pairwise(times)):
+        return False
+    arrived, departed = _when(sub["arrived_at"]), _when(sub["departed_at"])
+    return all(arrived <= _when(p["taken_at"]) <= departed for p in sub["photos"])
+
+
 def _failed(sub: dict[str, Any], lat: float, lon: float) -> list[str]:
     failed = []
     if not REQUIRED <= {p["kind"] for p in sub["photos"]}:
@@ -83,6 +107,10 @@ def _failed(sub: dict[str, Any], lat: float, lon: float) -> list[str]:
         failed.append("low_rx_power")
     if not SERIAL.match(sub["ont_serial"]):
         failed.append("wrong_serial")
+    if not _in_order(sub):
+        failed.append("timestamps_out_of_order")
+    if sub["offering_id_delivered"] not in TIERS:
+        failed.append("unknown_tier")
     return failed
 
 
@@ -344,18 +372,47 @@ def test_order_mix_matches_the_market(medium_run: Run) -> None:
         assert datetime.timedelta(days=1) < gap < datetime.timedelta(days=12)
 
 
+def test_leads_wait_at_addresses_not_sellable_yet(medium_run: Run) -> None:
+    serviceability = {a["address_id"]: a["serviceability"] for a in medium_run.truth("addresses")}
+    with (medium_run.landing / "leads" / "leads.csv").open(newline="") as handle:
+        landed = {row["lead_id"]: row for row in csv.DictReader(handle)}
+    leads = medium_run.truth("leads")
+    assert {lead["lead_id"] for lead in leads} == set(landed)
+    expected = {"pre_build": "waiting_for_build", "out_of_footprint": "out_of_footprint"}
+    for lead in leads:
+        assert lead["lead_status"] == expected[serviceability[lead["address_id"]]], lead
+        assert landed[lead["lead_id"]]["address_id"] == lead["address_id"]
+    per_address = collections.Counter(lead["address_id"] for lead in leads)
+    assert max(per_address.values()) == 1, "one lead per address"
+    pre_build = sum(s == "pre_build" for s in serviceability.values())
+    waiting = sum(lead["lead_status"] == "waiting_for_build" for lead in leads)
+    assert 0.25 < waiting / pre_build < 0.45
+    start = datetime.datetime.combine(MEDIUM.start, datetime.time())
+    for row in landed.values():
+        assert start <= _when(row["captured_at"]) < start + datetime.timedelta(days=MEDIUM.days)
+
+
 def test_defect_and_delivery_rates_are_in_sane_bands(medium_run: Run) -> None:
     rows = medium_run.truth("completions")
     first = [r for r in rows if r["version"] == "1"]
     n = len(first)
     rates = {
         rule: sum(rule in r["failed_rules"].split(",") for r in first) / n
-        for rule in ("missing_photos", "gps_off_premise", "low_rx_power", "wrong_serial")
+        for rule in (
+            "missing_photos",
+            "gps_off_premise",
+            "low_rx_power",
+            "wrong_serial",
+            "timestamps_out_of_order",
+            "unknown_tier",
+        )
     }
     assert 0.025 < rates["missing_photos"] < 0.08
     assert 0.01 < rates["gps_off_premise"] < 0.05
     assert 0.01 < rates["low_rx_power"] < 0.05
     assert 0.003 < rates["wrong_serial"] < 0.04
+    assert 0.001 < rates["timestamps_out_of_order"] < 0.025
+    assert 0.001 < rates["unknown_tier"] < 0.025
     corrected = {r["work_order_id"] for r in rows if r["version"] == "2"}
     defective = {r["work_order_id"] for r in first if r["is_valid"] == "false"}
     assert corrected <= defective and 0.4 < len(corrected) / len(defective) < 0.8
@@ -511,6 +568,14 @@ def test_truth_headers_follow_the_contract(small_run: Run) -> None:
         "reason_code",
     ]
     assert small_run.truth_header("landed") == ["source", "records"]
+    assert small_run.truth_header("leads") == [
+        "lead_id",
+        "address_id",
+        "offering_id",
+        "channel",
+        "region",
+        "lead_status",
+    ]
     assert small_run.truth_header("leaks") == [
         "order_id",
         "leak_type",
