@@ -2,7 +2,8 @@
 
 The same definitions that ``dagster dev`` serves, executed without a daemon: every asset
 (ingest, dbt, serving) in one in-process run, then every sensor evaluated until none has
-anything left to request, each request run in-process too.
+anything left to request, each request run in-process too. Files the run itself lands (the
+order of a converted lead) are ingested, and what depends on them rebuilt, before it returns.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ingest.telemetry import TELEMETRY_TABLES
 __all__ = ["RunOnceResult", "run_once"]
 
 MAX_SENSOR_ROUNDS = 20
+MAX_LANDING_PASSES = 3
 POLL_KEYS = [dg.AssetKey(["raw", table]) for table in TELEMETRY_TABLES]
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -75,6 +77,7 @@ def _run_once(home: Path, on_progress: Callable[[str], None] | None) -> RunOnceR
     instance = _instance(home)
     result = RunOnceResult(success=True)
     commands_before = _provisioning_commands(home)
+    landed = _landing_stamps(home)
     note("materialising every asset (ingest, dbt build, serving copy)")
     job = defs.resolve_implicit_global_asset_job_def()
     outcome = job.execute_in_process(instance=instance, run_config=QUIET, raise_on_error=False)
@@ -91,6 +94,51 @@ def _run_once(home: Path, on_progress: Callable[[str], None] | None) -> RunOnceR
         return result
 
     note("evaluating sensors until nothing is pending")
+    _drain_sensors(defs, instance, result)
+    for _ in range(MAX_LANDING_PASSES):
+        # What the run itself landed (a converted lead's order) is what the daemon's landing
+        # sensors would ingest next: ingest it and rebuild downstream, as they would.
+        now = _landing_stamps(home)
+        changed = sorted(
+            {source for (source, path), stamp in now.items() if landed.get((source, path)) != stamp}
+        )
+        landed = now
+        if not result.success or not changed:
+            break
+        note(f"ingesting what this run landed ({', '.join(changed)})")
+        result.success = _materialise(
+            defs,
+            instance,
+            result,
+            dg.AssetSelection.groups(*(f"landing_{s}" for s in changed)).downstream(),
+        )
+        if result.success:
+            _drain_sensors(defs, instance, result)
+    if result.success and _provisioning_commands(home) > commands_before:
+        note("polling the OLTs again: the actions brought ONTs online")
+        result.success = _materialise(
+            defs, instance, result, dg.AssetSelection.assets(*POLL_KEYS).downstream()
+        )
+    return result
+
+
+def _landing_stamps(home: Path) -> dict[tuple[str, Path], tuple[float, int]]:
+    """Every landing file, keyed by (source, path): its modification time and size."""
+    from fiberops import settings
+    from ingest import SOURCES, landing_files
+
+    landing = settings.landing_dir(home)
+    return {
+        (name, path): (path.stat().st_mtime, path.stat().st_size)
+        for name in SOURCES
+        for path in landing_files(landing, name)
+    }
+
+
+def _drain_sensors(
+    defs: dg.Definitions, instance: dg.DagsterInstance, result: RunOnceResult
+) -> None:
+    """Evaluate every sensor (but the daemon's) and run what it requests, until none requests."""
     for _ in range(MAX_SENSOR_ROUNDS):
         requested = 0
         for sensor in defs.sensors or []:
@@ -126,13 +174,7 @@ def _run_once(home: Path, on_progress: Callable[[str], None] | None) -> RunOnceR
                 result.sensor_runs += 1
                 result.success = result.success and run.success
         if requested == 0:
-            break
-    if result.success and _provisioning_commands(home) > commands_before:
-        note("polling the OLTs again: the actions brought ONTs online")
-        result.success = _materialise(
-            defs, instance, result, dg.AssetSelection.assets(*POLL_KEYS).downstream()
-        )
-    return result
+            return
 
 
 def _provisioning_commands(home: Path) -> int:

@@ -184,7 +184,8 @@ def test_work_order_statuses(warehouse: Path) -> None:
     assert work_orders["WO-000001"] == ("completed", datetime(2026, 9, 3, 14, 30))
     assert work_orders["WO-000002"] == ("cancelled", None)
     assert work_orders["WO-000004"][0] == "in_review"
-    assert work_orders["WO-000011"] == ("open", None)
+    # sold at a pre-build address: rejected, so no crew is sent
+    assert work_orders["WO-000011"] == ("rejected", None)
 
 
 def test_kpi_daily_has_every_day_with_zeros(warehouse: Path) -> None:

@@ -2,7 +2,9 @@
     One install work order per order (`WO-` + the order number), plus any work order that only
     appears in completions (order_id null, so the gap stays visible). Status: `completed` once
     activated, else `cancelled` when the order is, else `in_review` when a submission arrived
-    (none valid yet), else `open`. completed_at is the visit end of the first submission.
+    (none valid yet), else `rejected` when the order failed validation (no crew goes: sales
+    must fix it first, see `rejected_orders`), else `open`. completed_at is the visit end of
+    the first submission.
 -#}
 with orders as (
     select * from {{ ref('int_orders_latest') }}
@@ -14,6 +16,10 @@ completions as (
 
 activations as (
     select * from {{ ref('activations') }}
+),
+
+validated as (
+    select order_id, is_accepted from {{ ref('int_orders_validated') }}
 ),
 
 work_order_ids as (
@@ -49,6 +55,7 @@ select
         when activations.work_order_id is not null then 'completed'
         when orders.state = 'cancelled' then 'cancelled'
         when first_submissions.work_order_id is not null then 'in_review'
+        when not validated.is_accepted then 'rejected'
         else 'open'
     end as status,
     latest_submissions.technician_id,
@@ -57,6 +64,8 @@ select
 from work_order_ids
 left join orders
     on work_order_ids.work_order_id = orders.work_order_id
+left join validated
+    on orders.order_id = validated.order_id
 left join first_submissions
     on work_order_ids.work_order_id = first_submissions.work_order_id
 left join latest_submissions
