@@ -240,18 +240,38 @@ def read_requests(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list
     return out
 
 
-def provisions_of_other_onts(
-    actions: Iterable[Action], request: FulfilmentRequest
-) -> list[dict[str, Any]]:
-    """Profiles confirmed on the order's ONTs other than the request's, one per ONT."""
-    found: dict[str, dict[str, Any]] = {}
-    for action in actions:
-        if action.kind != "provision" or action.state != "confirmed":
-            continue
-        profile = action.request["profile"]
-        if profile["ont_serial"] != request.ont_serial:
-            found.setdefault(str(profile["ont_serial"]), profile)
-    return [found[serial] for serial in sorted(found)]
+def _of_key(actions: Iterable[Action], base: str) -> list[Action]:
+    """The actions keyed ``base`` or a revision of it (``base:r<n>``), oldest first."""
+    found = [
+        a for a in actions if a.idempotency_key == base or a.idempotency_key.startswith(f"{base}:r")
+    ]
+    return sorted(found, key=lambda a: (a.created_at, len(a.idempotency_key), a.idempotency_key))
+
+
+def _configured_since(provisions: list[Action], removals: list[Action]) -> bool:
+    """The ONT's latest confirmed provision came after its latest removal (or it has none)."""
+    confirmed = [a for a in provisions if a.state == "confirmed"]
+    if not confirmed:
+        return False
+    return not removals or removals[-1].created_at < confirmed[-1].created_at
+
+
+def configured_onts(actions: Iterable[Action], order_id: str) -> dict[str, dict[str, Any]]:
+    """The order's ONTs whose configuration is on the OLT now: serial -> latest profile."""
+    actions = list(actions)
+    serials = {
+        str(a.request["profile"]["ont_serial"])
+        for a in actions
+        if a.kind == "provision" and a.state == "confirmed"
+    }
+    configured: dict[str, dict[str, Any]] = {}
+    for serial in sorted(serials):
+        provisions = _of_key(actions, f"provision:{order_id}:{serial}")
+        removals = _of_key(actions, f"remove:{order_id}:{serial}")
+        if _configured_since(provisions, removals):
+            confirmed = [a for a in provisions if a.state == "confirmed"]
+            configured[serial] = confirmed[-1].request["profile"]
+    return configured
 
 
 def _revision_key(base: str, existing: set[str]) -> tuple[str, int]:
@@ -276,8 +296,9 @@ def plan_corrections(requests: Iterable[FulfilmentRequest], ledger: Ledger) -> l
     When it names another ONT serial (the technician replaced the ONT), the new ONT is
     provisioned by ``plan_actions`` (its key carries the serial) and
     ``remove:<order>:<old serial>`` deletes the old ONT's configuration once the new one is
-    confirmed online, so the service never rests on two ONTs. A correction back to a serial
-    already removed is not re-provisioned (its key is taken): a known gap.
+    confirmed online, so the service never rests on two ONTs. A correction back to an ONT
+    whose configuration was removed re-provisions it (``provision:<order>:<serial>:r<n>``)
+    and removes the one it replaced (``remove:<order>:<serial>:r<n>`` when removed before).
     """
     keys = {a.idempotency_key for a in ledger.actions()}
     by_order: dict[str, list[Action]] = {}
@@ -287,13 +308,16 @@ def plan_corrections(requests: Iterable[FulfilmentRequest], ledger: Ledger) -> l
     for request in requests:
         actions = by_order.get(request.order_id, [])
         base = provision_key(request)
-        provisions = [a for a in actions if a.idempotency_key.startswith(base)]
-        latest = max(provisions, key=lambda a: a.created_at, default=None)
+        provisions = _of_key(actions, base)
+        latest = provisions[-1] if provisions else None
         reprovision = None
         if latest is not None and latest.state == "confirmed":
             wanted = request.profile().to_json()
-            if latest.request["profile"] != wanted:
+            removals = _of_key(actions, f"remove:{request.order_id}:{request.ont_serial}")
+            removed = not _configured_since(provisions, removals)
+            if latest.request["profile"] != wanted or removed:
                 reprovision, _ = _revision_key(base, keys)
+                keys.add(reprovision)
                 planned.append(
                     PlannedAction(
                         reprovision,
@@ -302,10 +326,14 @@ def plan_corrections(requests: Iterable[FulfilmentRequest], ledger: Ledger) -> l
                         {"profile": wanted, "olt_vendor": request.olt_vendor},
                     )
                 )
-        for old in provisions_of_other_onts(actions, request):
-            remove = f"remove:{request.order_id}:{old['ont_serial']}"
-            if remove in keys:
+        for serial, old in configured_onts(actions, request.order_id).items():
+            if serial == request.ont_serial:
                 continue
+            remove_base = f"remove:{request.order_id}:{serial}"
+            pending = [a for a in _of_key(actions, remove_base) if a.state != "confirmed"]
+            if pending:
+                continue
+            remove = remove_base if remove_base not in keys else _revision_key(remove_base, keys)[0]
             planned.append(
                 PlannedAction(
                     remove,
@@ -313,10 +341,10 @@ def plan_corrections(requests: Iterable[FulfilmentRequest], ledger: Ledger) -> l
                     request.order_id,
                     {
                         "olt_id": old["olt_id"],
-                        "ont_serial": old["ont_serial"],
+                        "ont_serial": serial,
                         "reason": f"ONT replaced by {request.ont_serial}",
                     },
-                    depends_on=base,
+                    depends_on=reprovision or base,
                 )
             )
             keys.add(remove)

@@ -151,3 +151,45 @@ def test_a_replaced_ont_is_served_and_the_old_one_removed_once(
     assert sorted((c["command"], c["ont_serial"]) for c in commands) == sorted(
         [("apply", request.ont_serial), ("apply", new.serial), ("remove", request.ont_serial)]
     )
+
+
+def test_a_correction_back_to_the_first_ont_serves_it_again_once(
+    billed: tuple[Path, Services, FulfilmentRequest], served: tuple[Path, AgentFleet]
+) -> None:
+    """First ONT, then a replacement, then a last correction naming the first ONT again."""
+    home, services, first = billed
+    _, fleet = served
+    new = ont_at(fleet, n=7)
+    second = dataclasses.replace(first, ont_serial=new.serial, pon_port_id=new.pon_port_id)
+    with Ledger.open(home) as ledger:
+        ledger.plan(plan_actions([second]))
+        ledger.plan(plan_corrections([second], ledger))
+        execute(ledger, services, deadline_s=30)
+
+        assert ledger.plan(plan_actions([first])) == 0, "its first provisioning key is taken"
+        back = plan_corrections([first], ledger)
+        reprovision = f"provision:PO-000077:{first.ont_serial}:r1"
+        assert [(a.idempotency_key, a.depends_on) for a in back] == [
+            (reprovision, None),
+            (f"remove:PO-000077:{new.serial}", reprovision),
+        ]
+        assert ledger.plan(back) == 2
+        report = execute(ledger, services, deadline_s=30)
+        assert (report.done["provision"], report.done["remove"]) == (1, 1)
+        assert plan_corrections([first], ledger) == []
+
+    after = poll_onts(fleet)
+    assert after[first.ont_serial]["run_status"] == "online" and new.serial not in after
+    driver = driver_for(home)
+    assert isinstance(driver, SimulatedOltDriver)
+    assert driver.ont_config(first.olt_id, first.ont_serial)["profile"] == first.profile().to_json()
+    assert driver.ont_config(new.olt_id, new.serial)["provisioned"] is False
+    log = home / "network" / "provisioning-commands.jsonl"
+    commands = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(c["command"], c["ont_serial"]) for c in commands] == [
+        ("apply", first.ont_serial),
+        ("apply", new.serial),
+        ("remove", first.ont_serial),
+        ("apply", first.ont_serial),
+        ("remove", new.serial),
+    ]

@@ -2,7 +2,8 @@
     What is left to pay on each issued invoice as of the day the data covers to (kpi_daily's
     last day), with its dunning stage; the dunning actions read it. paid_cents nets the bank's
     settlements and returns dated up to as_of_date; an invoice is due payment_terms_days after
-    its billing_period_start; the stage follows days_overdue and the dunning_*_after_days of
+    its billing_period_start (a replacement `-R<n>`: after the later of that and its issue
+    day); the stage follows days_overdue and the dunning_*_after_days of
     catalog/billing.yaml. paid_in_full_at is when the payment that left nothing to pay
     settled (the latest, when a return reopened the balance). A credit note is not a
     receivable: it reduces what is owed on the invoice it cancels (credited_cents). What was
@@ -28,7 +29,13 @@ invoices as (
         documents.*,
         coalesce(credits.credited_cents, 0) as credited_cents,
         documents.amount_cents - coalesce(credits.credited_cents, 0) as owed_cents,
-        regexp_replace(documents.invoice_id, '-R[0-9]+$', '') as family_id
+        regexp_replace(documents.invoice_id, '-R[0-9]+$', '') as family_id,
+        -- a replacement issued after its period began gets the full terms from its issue day
+        case
+            when documents.invoice_id similar to '.*-R[0-9]+'
+                then greatest(documents.billing_period_start, cast(documents.issued_at as date))
+            else documents.billing_period_start
+        end as due_from
     from documents
     left join credits
         on documents.invoice_id = credits.invoice_id
@@ -148,7 +155,7 @@ balances as (
             as bigint
         ) as balance_cents,
         cast(
-            {{ dbt.dateadd('day', billing_term('payment_terms_days'), 'invoices.billing_period_start') }}
+            {{ dbt.dateadd('day', billing_term('payment_terms_days'), 'invoices.due_from') }}
             as date
         ) as due_date,
         coalesce(
