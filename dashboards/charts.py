@@ -12,8 +12,14 @@ __all__ = [
     "SERVICEABILITY_COLORS",
     "activity_chart",
     "coverage_deck",
+    "UTILISATION_COLORS",
     "routes_deck",
+    "splitter_deck",
     "utilisation_chart",
+    "INCIDENT_SCOPE_COLORS",
+    "RX_BAND_COLORS",
+    "incidents_deck",
+    "rx_power_chart",
 ]
 
 SERVICEABILITY_COLORS: dict[str, list[int]] = {
@@ -22,6 +28,12 @@ SERVICEABILITY_COLORS: dict[str, list[int]] = {
     "out_of_footprint": [140, 140, 140, 160],
 }
 _UNKNOWN_COLOR = [200, 60, 60, 200]
+UTILISATION_COLORS: dict[str, list[int]] = {
+    "room": [46, 160, 67, 220],
+    "filling": [255, 176, 0, 230],
+    "full": [214, 39, 40, 240],
+    "not built": [140, 140, 140, 180],
+}
 
 
 def activity_chart(daily: pd.DataFrame) -> alt.Chart:
@@ -84,6 +96,48 @@ def coverage_deck(points: pd.DataFrame) -> pdk.Deck:
         initial_view_state=view,
         map_provider=None,
         tooltip={"text": "{address_id} ({region})\n{serviceability}"},
+    )
+
+
+def splitter_deck(splitters: pd.DataFrame) -> pdk.Deck:
+    """Splitters as dots coloured by utilisation band, sized by ports in use; no basemap."""
+    data = splitters[
+        [
+            "splitter_id",
+            "fdh_id",
+            "utilisation_band",
+            "active_subscribers",
+            "port_count",
+            "lat",
+            "lon",
+        ]
+    ].copy()
+    data["color"] = [UTILISATION_COLORS.get(b, _UNKNOWN_COLOR) for b in data["utilisation_band"]]
+    data["radius"] = 15 + 2 * data["active_subscribers"].fillna(0)
+    layer = pdk.Layer(
+        "ScatterplotLayer",
+        data=data,
+        id="splitters",
+        get_position=["lon", "lat"],
+        get_fill_color="color",
+        get_radius="radius",
+        radius_min_pixels=3,
+        radius_max_pixels=14,
+        pickable=True,
+    )
+    view = pdk.ViewState(
+        latitude=float(data["lat"].mean()),
+        longitude=float(data["lon"].mean()),
+        zoom=_zoom_for(data),
+    )
+    return pdk.Deck(
+        layers=[layer],
+        initial_view_state=view,
+        map_provider=None,
+        tooltip={
+            "text": "{splitter_id} ({fdh_id})\n{utilisation_band}: "
+            "{active_subscribers} of {port_count} ports"
+        },
     )
 
 
@@ -215,3 +269,116 @@ def utilisation_chart(routes: pd.DataFrame) -> alt.Chart:
         )
     )
     return chart
+
+
+RX_BAND_COLORS: dict[str, str] = {
+    "in window": "#2ea043",
+    "marginal": "#ffb000",
+    "out of window": "#d62728",
+}
+
+
+def rx_power_chart(
+    readings: pd.DataFrame, window_dbm: tuple[float, float], warn_below_dbm: float
+) -> alt.LayerChart:
+    """Histogram of receive power (1 dB bins) over the shaded window, warn line dashed.
+
+    Args:
+        readings: One row per ONT with ``ont_rx_power_dbm`` and ``rx_band``.
+        window_dbm: The receive window, lowest and highest dBm.
+        warn_below_dbm: Power in the window but below this is marginal, dBm.
+    """
+    low, high = window_dbm
+    power = readings["ont_rx_power_dbm"]
+    extent = [
+        math.floor(min(low - 3, float(power.min()))),
+        math.ceil(max(high + 3, float(power.max()))),
+    ]
+    x_scale = alt.Scale(domain=extent)
+    x_title = "latest ONT receive power (dBm)"
+    window = (
+        alt.Chart(pd.DataFrame({"low": [low], "high": [high]}))
+        .mark_rect(color=RX_BAND_COLORS["in window"], opacity=0.08)
+        .encode(x=alt.X("low:Q", scale=x_scale, title=x_title), x2="high:Q")
+    )
+    marks = pd.DataFrame(
+        {
+            "dbm": [low, warn_below_dbm, high],
+            "mark": [f"window {low:g} dBm", f"warn below {warn_below_dbm:g} dBm", f"{high:g} dBm"],
+        }
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeDash=[4, 4], color="#555555")
+        .encode(
+            x=alt.X("dbm:Q", scale=x_scale, title=x_title),
+            tooltip=[alt.Tooltip("mark:N", title="limit")],
+        )
+    )
+    bands = list(RX_BAND_COLORS)
+    bars = (
+        alt.Chart(readings)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "ont_rx_power_dbm:Q",
+                bin=alt.Bin(step=1, extent=extent),
+                scale=x_scale,
+                title=x_title,
+            ),
+            y=alt.Y("count():Q", title="ONTs"),
+            color=alt.Color(
+                "rx_band:N",
+                sort=bands,
+                scale=alt.Scale(domain=bands, range=list(RX_BAND_COLORS.values())),
+                title=None,
+            ),
+            tooltip=[
+                alt.Tooltip("ont_rx_power_dbm:Q", bin=alt.Bin(step=1, extent=extent), title="dBm"),
+                alt.Tooltip("rx_band:N", title="band"),
+                alt.Tooltip("count():Q", title="ONTs"),
+            ],
+        )
+    )
+    return alt.LayerChart(layer=[window, bars, rules])
+
+
+INCIDENT_SCOPE_COLORS: dict[str, list[int]] = {
+    "splitter": [214, 39, 40, 220],
+    "fdh": [148, 103, 189, 220],
+    "pon_port": [255, 127, 14, 220],
+}
+
+
+def incidents_deck(incidents: pd.DataFrame) -> pdk.Deck:
+    """Incidents as dots at their plant element, coloured by scope, sized by subscribers down.
+
+    No basemap, as :func:`coverage_deck`.
+    """
+    data = incidents[
+        ["incident_id", "scope", "scope_id", "olt_id", "affected_subscribers", "lat", "lon"]
+    ].copy()
+    data["color"] = [INCIDENT_SCOPE_COLORS.get(s, _UNKNOWN_COLOR) for s in data["scope"]]
+    data["radius"] = 40 + 10 * data["affected_subscribers"].fillna(0)
+    layer = pdk.Layer(
+        "ScatterplotLayer",
+        data=data,
+        id="incidents",
+        get_position=["lon", "lat"],
+        get_fill_color="color",
+        get_radius="radius",
+        radius_min_pixels=6,
+        radius_max_pixels=30,
+        pickable=True,
+    )
+    view = pdk.ViewState(
+        latitude=float(data["lat"].mean()),
+        longitude=float(data["lon"].mean()),
+        zoom=_zoom_for(data),
+    )
+    return pdk.Deck(
+        layers=[layer],
+        initial_view_state=view,
+        map_provider=None,
+        tooltip={"text": "{scope} {scope_id} ({olt_id})\n{affected_subscribers} subscribers down"},
+    )

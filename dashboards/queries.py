@@ -24,11 +24,14 @@ from actions.dispatch.daily import load_dispatch_config
 from actions.dispatch.slots import SlotAnswer, open_slots
 from dashboards.errors import ServingDataMissing
 from fiberops import settings
-from fiberops.commands.availability import lookup
+from fiberops.commands.availability import Availability, lookup
 
 __all__ = [
     "CACHE_TTL_SECONDS",
+    "FILLING_SHARE",
     "activation_summary",
+    "address_availability",
+    "arpu_monthly",
     "appointment_slots",
     "bookable_job_types",
     "completion_validity",
@@ -51,6 +54,14 @@ __all__ = [
     "regions",
     "serving_file",
     "serviceability_counts",
+    "splitter_utilisation",
+    "ONT_STATUSES",
+    "RX_WARN_BELOW_DBM",
+    "RX_WINDOW_DBM",
+    "incidents",
+    "ont_rx_readings",
+    "ont_statuses_by_olt",
+    "proactive_tickets",
 ]
 
 CACHE_TTL_SECONDS = 30
@@ -299,6 +310,54 @@ order by
 def serviceability_counts(region: str | None = None) -> pd.DataFrame:
     """Addresses per serviceability class and their share (``marts.addresses``)."""
     return _query(_SERVICEABILITY_COUNTS, region=region)
+
+
+_SPLITTER_UTILISATION = """
+with regions as (
+    select splitter_id, min(region) as region
+    from marts.address_serviceability
+    where splitter_id is not null
+    group by splitter_id
+)
+select splitters.splitter_id, splitters.fdh_id, splitters.olt_id, regions.region,
+    splitters.build_status, splitters.port_count, splitters.addresses_served,
+    splitters.active_subscribers, splitters.free_ports, splitters.utilisation_share,
+    case
+        when splitters.build_status <> 'built' then 'not built'
+        when splitters.free_ports <= 0 then 'full'
+        when splitters.utilisation_share >= $filling_share then 'filling'
+        else 'room'
+    end as utilisation_band,
+    splitters.lat, splitters.lon
+from marts.splitters as splitters
+left join regions
+    on splitters.splitter_id = regions.splitter_id
+where $region is null or regions.region = $region
+order by splitters.utilisation_share desc nulls last, splitters.splitter_id
+"""
+FILLING_SHARE = 0.75
+"""A built splitter with at least this share of its ports in use is ``filling``."""
+
+
+def splitter_utilisation(region: str | None = None) -> pd.DataFrame:
+    """Every splitter with its ports in use and its utilisation band (``marts.splitters``).
+
+    Bands: ``not built`` (planned plant), ``full`` (no free port: its addresses are not
+    sellable today), ``filling`` (at least ``FILLING_SHARE`` in use), ``room``.
+    """
+    return _query(_SPLITTER_UTILISATION, region=region, filling_share=FILLING_SHARE)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=64, show_spinner=False)
+def _availability(text: str, path: str, stamp: FileStamp) -> Availability:
+    del stamp
+    return lookup(Path(path), text)
+
+
+def address_availability(text: str) -> Availability:
+    """The address matched from free text, its status and what is for sale there."""
+    path = serving_file()
+    return _availability(text, str(path), _stamp(path))
 
 
 _REVIEW_QUEUE = """
@@ -568,3 +627,135 @@ def subscriber_records(part: str, order_ids: list[str]) -> pd.DataFrame:
     """One part of the 360° view (``work_orders``, ``completions``, ``ont_health``,
     ``invoices``, ``fulfilment``) for the subscriber's orders."""
     return _query(_SUBSCRIBER_SQL[part], orders=order_ids)
+
+
+ONT_STATUSES = ("online", "offline", "unknown", "stale", "missing")
+"""Statuses of ``marts.ont_status_latest``, in the order the dashboards show them."""
+
+_ONT_STATUSES_BY_OLT = """
+select o.olt_id,
+    count(*) as onts,
+    count(*) filter (where o.status = 'online') as online,
+    count(*) filter (where o.status = 'offline') as offline,
+    count(*) filter (where o.status = 'unknown') as unknown,
+    count(*) filter (where o.status = 'stale') as stale,
+    count(*) filter (where o.status = 'missing') as missing,
+    max(o.last_polled_at) as last_polled_at,
+    min(o.last_poll_event) as last_poll_event
+from marts.ont_status_latest as o
+left join marts.addresses as a on o.address_id = a.address_id
+where $region is null or a.region = $region
+group by o.olt_id
+order by o.olt_id
+"""
+
+
+def ont_statuses_by_olt(region: str | None = None) -> pd.DataFrame:
+    """ONTs per OLT and status now, with the OLT's latest poll (``marts.ont_status_latest``).
+
+    One column per status of ``ONT_STATUSES``. The region is the ONT's service address; an
+    ONT no activation names has none and counts under every region only.
+    """
+    return _query(_ONT_STATUSES_BY_OLT, region=region)
+
+
+_ONT_RX_READINGS = """
+select o.ont_serial, o.olt_id, o.status, o.ont_rx_power_dbm,
+    case
+        when not o.rx_in_class_b_window then 'out of window'
+        when o.ont_rx_power_dbm < $warn_below_dbm then 'marginal'
+        else 'in window'
+    end as rx_band,
+    o.splitter_id, a.region
+from marts.ont_status_latest as o
+left join marts.addresses as a on o.address_id = a.address_id
+where o.ont_rx_power_dbm is not null
+    and ($region is null or a.region = $region)
+order by o.ont_rx_power_dbm, o.ont_serial
+"""
+RX_WINDOW_DBM = (-27.0, -8.0)
+"""GPON class B+ receive window, dBm (dbt vars ``rx_power_min_dbm``, ``rx_power_max_dbm``)."""
+RX_WARN_BELOW_DBM = -25.0
+"""In the window but below this is ``marginal`` (dbt var ``rx_power_warn_below_dbm``)."""
+
+
+def ont_rx_readings(region: str | None = None) -> pd.DataFrame:
+    """Latest receive power of every ONT that has one, and its band (``marts.ont_status_latest``).
+
+    Bands: ``out of window`` (outside ``RX_WINDOW_DBM``), ``marginal`` (below
+    ``RX_WARN_BELOW_DBM``), ``in window``.
+    """
+    return _query(_ONT_RX_READINGS, region=region, warn_below_dbm=RX_WARN_BELOW_DBM)
+
+
+_INCIDENTS = """
+with plant as (
+    select incidents.incident_id, avg(splitters.lat) as lat, avg(splitters.lon) as lon
+    from marts.incidents as incidents
+    inner join marts.splitters as splitters
+        on (incidents.scope = 'splitter' and splitters.splitter_id = incidents.scope_id)
+        or (incidents.scope = 'fdh' and splitters.fdh_id = incidents.scope_id)
+        or (incidents.scope = 'pon_port' and splitters.pon_port_id = incidents.scope_id)
+    group by incidents.incident_id
+),
+touched as (
+    select distinct subscribers.incident_id, addresses.region
+    from marts.incident_subscribers as subscribers
+    inner join marts.addresses as addresses on subscribers.address_id = addresses.address_id
+),
+regions as (
+    select incident_id, string_agg(region, ', ' order by region) as regions
+    from touched
+    group by incident_id
+)
+select incidents.incident_id, incidents.scope, incidents.scope_id, incidents.olt_id,
+    incidents.status, incidents.started_at, incidents.last_seen_at, incidents.resolved_at,
+    incidents.polls_down, incidents.affected_onts, incidents.affected_subscribers,
+    regions.regions, plant.lat, plant.lon
+from marts.incidents as incidents
+left join plant on incidents.incident_id = plant.incident_id
+left join regions on incidents.incident_id = regions.incident_id
+where $region is null
+    or incidents.incident_id in (select incident_id from touched where region = $region)
+order by case incidents.status when 'open' then 0 else 1 end, incidents.started_at desc,
+    incidents.incident_id
+"""
+
+
+def incidents(region: str | None = None) -> pd.DataFrame:
+    """Every incident, open ones first, placed on the map (``marts.incidents``).
+
+    ``lat``/``lon`` is the centre of the splitters behind the failed element
+    (``marts.splitters``); ``regions`` are those of the addresses it took down
+    (``marts.incident_subscribers``), and a region filter keeps the incidents touching it.
+    """
+    return _query(_INCIDENTS, region=region)
+
+
+_PROACTIVE_TICKETS = """
+select t.ticket_id, t.reason, t.ont_serial, t.detected_at, t.latest_rx_power_dbm,
+    t.rx_slope_db_per_day, t.flaps, t.customer_id, t.address_id, t.splitter_id, a.region
+from marts.proactive_tickets as t
+left join marts.addresses as a on t.address_id = a.address_id
+where $region is null or a.region = $region
+order by t.detected_at desc, t.ticket_id
+"""
+
+
+def proactive_tickets(region: str | None = None) -> pd.DataFrame:
+    """Tickets to open before the subscriber calls, latest first (``marts.proactive_tickets``)."""
+    return _query(_PROACTIVE_TICKETS, region=region)
+
+
+_ARPU_MONTHLY = """
+select billing_month, region, offering_id, cohort_month, subscribers, recurring_revenue_cents,
+    arpu_cents
+from marts.arpu_monthly
+where $region is null or region = $region
+order by billing_month, region, offering_id, cohort_month
+"""
+
+
+def arpu_monthly(region: str | None = None) -> pd.DataFrame:
+    """ARPU rows per billing month, region, tier and cohort month (``marts.arpu_monthly``)."""
+    return _query(_ARPU_MONTHLY, region=region)

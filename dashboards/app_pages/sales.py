@@ -14,11 +14,16 @@ if funnel.empty:
     st.info("No lead or order yet.")
     st.stop()
 
-orders, accepted, activated, conversion = st.columns(4)
+leads_col, orders, accepted, activated, conversion = st.columns(5)
+leads = int(funnel["leads"].sum())
+leads_col.metric(
+    "Leads",
+    f"{leads:,}",
+    help="Interest registered at addresses not sellable yet (pre-build or out of footprint).",
+)
 orders.metric("Orders", f"{int(funnel['orders'].sum()):,}")
 accepted.metric("Accepted", f"{int(funnel['accepted_orders'].sum()):,}")
 activated.metric("Activated", f"{int(funnel['activated_orders'].sum()):,}")
-leads = int(funnel["leads"].sum())
 conversion.metric(
     "Leads converted",
     "—" if leads == 0 else f"{funnel['converted_leads'].sum() / leads:.0%}",

@@ -14,7 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import dashboards
+from catalog.model import load_catalog
 from dashboards.layout import NO_DATA_MESSAGE
+from tests.conftest import held_back_orders
 from tests.dashboards.operator_home import truth
 
 Sql = Callable[..., list[tuple[Any, ...]]]
@@ -316,8 +318,17 @@ def test_sales_page_counts_every_activated_order_once(serving_home: Path, servin
     assert int(metrics["Activated"]) == len(truth(serving_home, "activations"))
     ((orders,),) = serving_sql("select count(*) from marts.orders")
     assert int(metrics["Orders"]) == orders
-    channels = at.dataframe[0].value
-    ((channel_count,),) = serving_sql("select count(distinct channel) from marts.orders")
+    leads = truth(serving_home, "leads")
+    assert int(metrics["Leads"]) == len(leads) > 0
+    assert metrics["Leads converted"] == "0%", "every simulated lead still waits for its build"
+    channels = at.dataframe[0].value.set_index("channel")
+    assert channels["leads"][channels["leads"] > 0].to_dict() == (
+        leads["channel"].value_counts().to_dict()
+    )
+    ((channel_count,),) = serving_sql(
+        "select count(distinct channel) from (select channel from marts.orders "
+        "union all select channel from marts.leads)"
+    )
     assert len(channels) == channel_count
 
 
@@ -344,3 +355,132 @@ def test_subscriber_page_gathers_one_orders_records(serving_home: Path) -> None:
 
     at.text_input[0].input("NOBODY-42").run()
     assert not at.exception and any("NOBODY-42" in w.value for w in at.warning)
+
+
+def _lookup(label: str) -> AppTest:
+    at = _app().run()
+    at.switch_page("app_pages/coverage.py").run()
+    at.text_input[0].input(label)
+    at.button[0].click().run()
+    assert not at.exception
+    return at
+
+
+def test_coverage_page_answers_a_csr_for_a_waiting_lead_and_a_sellable_home(
+    serving_home: Path, serving_sql: Sql
+) -> None:
+    leads = truth(serving_home, "leads")
+    waiting = leads[leads["lead_status"] == "waiting_for_build"].iloc[0]
+    ((label, live),) = serving_sql(
+        "select house_number || ' ' || street || coalesce(' Apt ' || unit, '') || ', ' "
+        "|| postcode, cast(planned_live_date as varchar) from marts.address_serviceability "
+        "where address_id = ?",
+        waiting["address_id"],
+    )
+    at = _lookup(label)
+    assert any(waiting["address_id"] in m.value for m in at.markdown)
+    metrics = _metrics(at)
+    assert metrics["Status"] == "pre_build" and metrics["Planned live"] == live
+    offers = at.dataframe[0].value
+    assert waiting["offering_id"] in set(offers["offering"]), "a lead's tier is for sale once live"
+
+    addresses = truth(serving_home, "addresses")
+    sellable = addresses[addresses["serviceability"] == "serviceable"]
+    ((label, address_id, region),) = serving_sql(
+        "select house_number || ' ' || street || ', ' || postcode, address_id, region"
+        " from marts.address_serviceability where is_sellable_today and not is_duplicate"
+        " and unit is null and address_id = any(?) order by address_id limit 1",
+        list(sellable["address_id"]),
+    )
+    at = _lookup(label)
+    assert any(address_id in m.value for m in at.markdown)
+    assert _metrics(at)["Status"] == "sellable today"
+    tiers = {o.offering_id for o in load_catalog().tiers if region in o.regions}
+    assert tiers <= set(at.dataframe[0].value["offering"])
+
+
+def test_coverage_page_counts_the_truths_splitters(serving_home: Path) -> None:
+    at = _app().run()
+    at.switch_page("app_pages/coverage.py").run()
+
+    assert not at.exception
+    addresses = truth(serving_home, "addresses")
+    serviceable = addresses[addresses["serviceability"] == "serviceable"]
+    assert int(_metrics(at)["Splitters built"]) == serviceable["splitter_id"].nunique()
+    table = at.dataframe[-1].value
+    assert set(addresses["splitter_id"].dropna()) <= set(table["splitter_id"])
+    assert set(table["utilisation_band"]) <= {"room", "filling", "full", "not built"}
+
+
+def _count(text: str) -> int:
+    """A metric shown as ``1,234``."""
+    return int(text.replace(",", ""))
+
+
+def test_network_page_shows_the_injected_cuts_and_every_onts_status(
+    serving_home: Path, serving_sql: Sql
+) -> None:
+    at = _app().run()
+    at.switch_page("app_pages/network.py").run()
+
+    assert not at.exception
+    metrics = _metrics(at)
+    statuses = dict(serving_sql("select status, count(*) from marts.ont_status_latest group by 1"))
+    for status in ("online", "offline", "unknown", "stale", "missing"):
+        assert _count(metrics[status.capitalize()]) == statuses.get(status, 0), status
+    ((readings,),) = serving_sql("select count(ont_rx_power_dbm) from marts.ont_status_latest")
+    assert _count(metrics["ONTs with a reading"]) == readings
+    tables = {frame.value.columns[0]: frame.value for frame in at.dataframe}
+
+    cuts = truth(serving_home, "incidents")
+    assert len(cuts) > 0, "the simulator injects fibre cuts"
+    incidents = tables["incident_id"]
+    assert sorted(zip(incidents["scope"], incidents["scope_id"], strict=True)) == sorted(
+        zip(cuts["scope"], cuts["scope_id"], strict=True)
+    )
+    down = dict(zip(incidents["scope_id"], incidents["affected_subscribers"], strict=True))
+    assert down == dict(zip(cuts["scope_id"], cuts["affected_onts"], strict=True))
+    assert set(incidents["olt_id"]).isdisjoint(truth(serving_home, "olt_outages")["olt_id"])
+    still_open = incidents[incidents["status"] == "open"]
+    assert _count(metrics["Open incidents"]) == len(still_open)
+    decks = at.get("deck_gl_json_chart")
+    assert len(decks) == (1 if len(still_open) else 0)
+    for deck in decks:
+        spec = json.loads(deck.proto.json)
+        assert spec.get("mapStyle") == "__MAP_STYLE__" and "mapProvider" not in spec
+        (layer,) = spec["layers"]
+        assert sorted(p["incident_id"] for p in layer["data"]) == sorted(still_open["incident_id"])
+
+    degraded = truth(serving_home, "proactive_tickets")
+    published = {
+        ticket for (ticket,) in serving_sql("select ticket_id from marts.proactive_tickets")
+    }
+    assert _count(metrics["Proactive tickets"]) == len(published)
+    if published:
+        tickets = tables["ticket_id"]
+        assert set(tickets["ticket_id"]) == published
+        assert set(zip(tickets["ont_serial"], tickets["address_id"], strict=True)) <= set(
+            zip(degraded["ont_serial"], degraded["address_id"], strict=True)
+        ), "only the injected degradations raise tickets"
+
+
+def test_arpu_page_divides_the_truths_monthly_revenue_by_its_subscribers(
+    serving_home: Path,
+) -> None:
+    at = _app().run()
+    at.switch_page("app_pages/arpu.py").run()
+
+    assert not at.exception
+    invoices = truth(serving_home, "invoices")
+    invoices = invoices[~invoices["order_id"].isin(held_back_orders(serving_home))]
+    monthly = invoices[invoices["invoice_type"] == "monthly"]
+    latest = monthly[
+        monthly["billing_period_start"].str[:7] == monthly["billing_period_start"].max()[:7]
+    ]
+    revenue, subscribers = int(latest["subtotal_cents"].sum()), latest["order_id"].nunique()
+    metrics = _metrics(at)
+    assert int(metrics["Subscribers billed"].replace(",", "")) == subscribers
+    assert _cents(metrics["Recurring revenue"]) == revenue
+    assert _cents(metrics["ARPU"]) == (2 * revenue + subscribers) // (2 * subscribers)
+    by_tier = at.dataframe[0].value.set_index("offering_id")["subscribers"]
+    assert by_tier.to_dict() == latest.groupby("offering_id")["order_id"].nunique().to_dict()

@@ -11,6 +11,7 @@ import pytest
 from fiberops import settings
 from ingest import SOURCES
 from ingest.schema import RAW_TABLES
+from tests.conftest import held_back_orders
 
 
 def _serving(home: Path) -> duckdb.DuckDBPyConnection:
@@ -75,6 +76,15 @@ def test_serviceability_and_serving_plant_equal_truth(built_operator: Path) -> N
     assert set(mart["serviceability"]) == {"serviceable", "pre_build", "out_of_footprint"}
 
 
+def test_every_lead_waits_where_the_truth_says(built_operator: Path) -> None:
+    columns = ["lead_id", "address_id", "offering_id", "channel", "region", "lead_status"]
+    truth = _truth(built_operator, "leads")[columns].sort_values("lead_id")
+    with _serving(built_operator) as con:
+        mart = con.execute(f"select {', '.join(columns)} from marts.leads order by lead_id").df()
+    assert set(truth["lead_status"]) == {"waiting_for_build", "out_of_footprint"}
+    pd.testing.assert_frame_equal(mart.reset_index(drop=True), truth.reset_index(drop=True))
+
+
 def test_activations_equal_truth(built_operator: Path) -> None:
     truth = _truth(built_operator, "activations")
     with _serving(built_operator) as con:
@@ -87,6 +97,37 @@ def test_activations_equal_truth(built_operator: Path) -> None:
     actual = mart.sort_values("work_order_id").reset_index(drop=True)[columns]
     assert len(expected) > 0
     pd.testing.assert_frame_equal(actual, expected, check_dtype=False)
+
+
+def test_arpu_equals_the_truths_monthly_invoices(built_operator: Path) -> None:
+    invoices = _truth(built_operator, "invoices")
+    invoices = invoices[~invoices["order_id"].isin(held_back_orders(built_operator))]
+    activations = _truth(built_operator, "activations")
+    monthly = invoices[invoices["invoice_type"] == "monthly"].merge(
+        activations[["order_id", "activated_at"]], on="order_id"
+    )
+    assert len(monthly) > 0, "the data crosses a billing cycle"
+    monthly["billing_month"] = monthly["billing_period_start"].str[:7] + "-01"
+    monthly["cohort_month"] = monthly["activated_at"].str[:7] + "-01"
+    keys = ["billing_month", "region", "offering_id", "cohort_month"]
+    expected = (
+        monthly.groupby(keys)
+        .agg(subscribers=("order_id", "nunique"), recurring_revenue_cents=("subtotal_cents", "sum"))
+        .reset_index()
+    )
+    with _serving(built_operator) as con:
+        mart = con.execute(
+            "select strftime(billing_month, '%Y-%m-%d') as billing_month, region, offering_id,"
+            " strftime(cohort_month, '%Y-%m-%d') as cohort_month, subscribers,"
+            " recurring_revenue_cents, arpu_cents from marts.arpu_monthly order by all"
+        ).df()
+    pd.testing.assert_frame_equal(
+        mart[[*keys, "subscribers", "recurring_revenue_cents"]],
+        expected.sort_values(keys).reset_index(drop=True),
+        check_dtype=False,
+    )
+    ratio = mart["recurring_revenue_cents"] / mart["subscribers"]
+    assert ((mart["arpu_cents"] - ratio).abs() <= 0.5).all()
 
 
 def test_completion_validity_equals_truth(built_operator: Path) -> None:
