@@ -53,12 +53,19 @@ PII_COLUMNS: Mapping[str, str] = {
     "customer_phone": "case when {col} is null then null else '***' || right({col}, 2) end",
     "phone": "case when {col} is null then null else '***' || right({col}, 2) end",
     "email": "case when {col} is null then null else '***@' || split_part({col}, '@', 2) end",
+    # A subscriber's street address where it sits beside the subscriber (reminders).
+    "service_address": "case when {col} is null then null else '***' end",
+    # Technicians are people too: their names, and where they live to about a kilometre.
+    "technician_name": "case when {col} is null then null else '***' end",
+    "home_lat": "round({col}, 2)",
+    "home_lon": "round({col}, 2)",
 }
 """Every column that holds personal data, by name, and the SQL that masks it.
 
 The one place to add a column: any mart column with one of these names is masked in the
-``analyst`` views. ``{col}`` is the quoted column. Names become ``***``; e-mail addresses keep
-their domain (``***@example.net``); phone numbers keep their last two digits.
+``analyst`` views. ``{col}`` is the quoted column. Names and a subscriber's service address
+become ``***``; e-mail addresses keep their domain (``***@example.net``); phone numbers keep
+their last two digits; a technician's home position is rounded to 0.01 degree (about 1 km).
 """
 
 _READ_STATEMENTS = {duckdb.StatementType.SELECT}

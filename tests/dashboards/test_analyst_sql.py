@@ -16,8 +16,8 @@ from fiberops import analyst, settings
 from fiberops.commands.sql import sql
 from tests.dashboards.operator_home import truth
 
-# The marts carry no personal data yet; a subscriber mart will. This one is built from the
-# simulated operator's own order events (names, e-mail addresses), with a made-up phone.
+# A subscriber mart built from the simulated operator's own order events (names, e-mail
+# addresses), with a made-up phone, so that every kind of masking has data to work on.
 CUSTOMERS = """
 create table marts.customers as
 select
@@ -192,3 +192,27 @@ def test_cli_table_and_errors(serving_home: Path, empty_home: Path, cli: typer.T
     assert f"{len(truth(serving_home, 'addresses')):,} rows, first 200 shown" in table.stdout
     assert rejected.exit_code == 1 and "--grant-pii" in rejected.output
     assert missing.exit_code == 2 and "no published marts" in missing.output
+
+
+def test_the_published_marts_show_no_person_unmasked(serving_home: Path) -> None:
+    """Subscribers' names, e-mails and addresses, technicians' names and homes, as published."""
+    with analyst.analyst_connection(settings.serving_path(serving_home)) as con:
+        columns = con.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = 'analyst'"
+        ).fetchall()
+        masked = [(t, c) for t, c in columns if c in analyst.PII_COLUMNS]
+        assert {c for _, c in masked} >= {
+            "customer_name",
+            "customer_email",
+            "service_address",
+            "technician_name",
+            "home_lat",
+        }
+        for table, column in masked:
+            values = [v for (v,) in con.execute(f'select "{column}" from {table}').fetchall()]
+            if column in ("home_lat", "home_lon"):
+                assert all(v is None or round(v, 2) == v for v in values), (table, column)
+            elif column.endswith("email"):
+                assert all(v is None or v.startswith("***@") for v in values), (table, column)
+            else:
+                assert all(v is None or v == "***" for v in values), (table, column)
