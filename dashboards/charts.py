@@ -67,23 +67,27 @@ def _zoom_for(points: pd.DataFrame) -> float:
     return max(3.0, min(15.0, math.log2(360.0 / span) - 0.5))
 
 
-def coverage_deck(points: pd.DataFrame) -> pdk.Deck:
-    """Addresses as dots coloured by serviceability, with no basemap (works offline).
+def _dots_deck(
+    data: pd.DataFrame,
+    layer_id: str,
+    radius: int | str,
+    radius_pixels: tuple[int, int],
+    tooltip: str,
+) -> pdk.Deck:
+    """``data`` (with ``lat``, ``lon`` and a ``color`` column) as dots, with no basemap.
 
     ``map_provider=None`` keeps pydeck's style sentinel, which Streamlit reads as "no
     basemap"; ``map_style=None`` would make Streamlit fetch CARTO tiles instead.
     """
-    data = points[["address_id", "region", "serviceability", "lat", "lon"]].copy()
-    data["color"] = [SERVICEABILITY_COLORS.get(s, _UNKNOWN_COLOR) for s in data["serviceability"]]
     layer = pdk.Layer(
         "ScatterplotLayer",
         data=data,
-        id="addresses",
+        id=layer_id,
         get_position=["lon", "lat"],
         get_fill_color="color",
-        get_radius=12,
-        radius_min_pixels=2,
-        radius_max_pixels=8,
+        get_radius=radius,
+        radius_min_pixels=radius_pixels[0],
+        radius_max_pixels=radius_pixels[1],
         pickable=True,
     )
     view = pdk.ViewState(
@@ -92,11 +96,15 @@ def coverage_deck(points: pd.DataFrame) -> pdk.Deck:
         zoom=_zoom_for(data),
     )
     return pdk.Deck(
-        layers=[layer],
-        initial_view_state=view,
-        map_provider=None,
-        tooltip={"text": "{address_id} ({region})\n{serviceability}"},
+        layers=[layer], initial_view_state=view, map_provider=None, tooltip={"text": tooltip}
     )
+
+
+def coverage_deck(points: pd.DataFrame) -> pdk.Deck:
+    """Addresses as dots coloured by serviceability, with no basemap (works offline)."""
+    data = points[["address_id", "region", "serviceability", "lat", "lon"]].copy()
+    data["color"] = [SERVICEABILITY_COLORS.get(s, _UNKNOWN_COLOR) for s in data["serviceability"]]
+    return _dots_deck(data, "addresses", 12, (2, 8), "{address_id} ({region})\n{serviceability}")
 
 
 def splitter_deck(splitters: pd.DataFrame) -> pdk.Deck:
@@ -114,30 +122,12 @@ def splitter_deck(splitters: pd.DataFrame) -> pdk.Deck:
     ].copy()
     data["color"] = [UTILISATION_COLORS.get(b, _UNKNOWN_COLOR) for b in data["utilisation_band"]]
     data["radius"] = 15 + 2 * data["active_subscribers"].fillna(0)
-    layer = pdk.Layer(
-        "ScatterplotLayer",
-        data=data,
-        id="splitters",
-        get_position=["lon", "lat"],
-        get_fill_color="color",
-        get_radius="radius",
-        radius_min_pixels=3,
-        radius_max_pixels=14,
-        pickable=True,
-    )
-    view = pdk.ViewState(
-        latitude=float(data["lat"].mean()),
-        longitude=float(data["lon"].mean()),
-        zoom=_zoom_for(data),
-    )
-    return pdk.Deck(
-        layers=[layer],
-        initial_view_state=view,
-        map_provider=None,
-        tooltip={
-            "text": "{splitter_id} ({fdh_id})\n{utilisation_band}: "
-            "{active_subscribers} of {port_count} ports"
-        },
+    return _dots_deck(
+        data,
+        "splitters",
+        "radius",
+        (3, 14),
+        "{splitter_id} ({fdh_id})\n{utilisation_band}: {active_subscribers} of {port_count} ports",
     )
 
 
@@ -360,25 +350,10 @@ def incidents_deck(incidents: pd.DataFrame) -> pdk.Deck:
     ].copy()
     data["color"] = [INCIDENT_SCOPE_COLORS.get(s, _UNKNOWN_COLOR) for s in data["scope"]]
     data["radius"] = 40 + 10 * data["affected_subscribers"].fillna(0)
-    layer = pdk.Layer(
-        "ScatterplotLayer",
-        data=data,
-        id="incidents",
-        get_position=["lon", "lat"],
-        get_fill_color="color",
-        get_radius="radius",
-        radius_min_pixels=6,
-        radius_max_pixels=30,
-        pickable=True,
-    )
-    view = pdk.ViewState(
-        latitude=float(data["lat"].mean()),
-        longitude=float(data["lon"].mean()),
-        zoom=_zoom_for(data),
-    )
-    return pdk.Deck(
-        layers=[layer],
-        initial_view_state=view,
-        map_provider=None,
-        tooltip={"text": "{scope} {scope_id} ({olt_id})\n{affected_subscribers} subscribers down"},
+    return _dots_deck(
+        data,
+        "incidents",
+        "radius",
+        (6, 30),
+        "{scope} {scope_id} ({olt_id})\n{affected_subscribers} subscribers down",
     )
