@@ -24,10 +24,13 @@ from ingest.sources import (
     billing_export,
     catalog,
     completions,
+    inventory,
     orders,
+    otdr_traces,
     payments,
     plant,
     technicians,
+    visits,
 )
 
 __all__ = [
@@ -101,6 +104,8 @@ SOURCES: dict[str, Source] = {
         ),
         Source("technicians", "technicians", ("*.json",), technicians.parse, ("technicians",)),
         Source("completions", "completions", ("*.json",), completions.parse, ("completions",)),
+        Source("inventory", "inventory", ("*.csv",), inventory.parse, ("ont_inventory",)),
+        Source("visits", "visits", ("*.json",), visits.parse, ("field_visits",)),
         Source(
             "billing_export",
             "billing",
@@ -109,6 +114,14 @@ SOURCES: dict[str, Source] = {
             ("billing_subscriptions",),
         ),
         Source("payments", "payments", ("*.csv",), payments.parse, ("payments",)),
+        Source(
+            "otdr",
+            "otdr",
+            ("*.sor",),
+            otdr_traces.parse,
+            ("otdr_traces",),
+            parse_file=otdr_traces.parse_file,
+        ),
     )
 }
 

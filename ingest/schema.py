@@ -194,6 +194,35 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "return_code": "VARCHAR",
         "paid_at": "TIMESTAMP",
     },
+    "field_visits": {
+        "visit_id": "VARCHAR",
+        "work_order_id": "VARCHAR",
+        "technician_id": "VARCHAR",
+        "job_type": "VARCHAR",
+        "arrived_at": "TIMESTAMP",
+        "departed_at": "TIMESTAMP",
+        "outcome": "VARCHAR",
+        "exception_cause": "VARCHAR",
+        "notes": "VARCHAR",
+    },
+    "ont_inventory": {
+        "serial_number": "VARCHAR",
+        "vendor": "VARCHAR",
+        "model": "VARCHAR",
+        "received_at": "TIMESTAMP",
+        "location": "VARCHAR",
+    },
+    "otdr_traces": {
+        "file_name": "VARCHAR",
+        "sha256": "VARCHAR",
+        "sor_version": "DOUBLE",
+        "wavelength_nm": "DOUBLE",
+        "fibre_length_m": "DOUBLE",
+        "total_loss_db": "DOUBLE",
+        "event_count": "INTEGER",
+        "events": "JSON",
+        "instrument": "VARCHAR",
+    },
 }
 
 _QUARANTINE = """

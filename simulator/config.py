@@ -33,6 +33,11 @@ class SimulationConfig:
         field_slip_share: Share of first submissions with each of the rarer field-app slips
             (``simulator.field.SLIPS``: a departure stamped before the completion, a tier the
             catalog does not sell).
+        rework_share: Share of installs whose first truck roll cannot finish (no access,
+            missing equipment, a failed light-level test) and need a return visit
+            (``simulator.visits``).
+        otdr_fault_share: Share of attached OTDR traces that show a bad drop (a lossy splice,
+            a break short of the drop's length), ``simulator.field.OTDR_FAULT``.
     """
 
     passings: int = 5000
@@ -45,6 +50,8 @@ class SimulationConfig:
     partial_payment_share: float = 0.08
     ach_return_share: float = 0.15
     field_slip_share: float = 0.01
+    rework_share: float = 0.08
+    otdr_fault_share: float = 0.02
 
     def __post_init__(self) -> None:
         if self.passings < MIN_PASSINGS:
@@ -59,6 +66,8 @@ class SimulationConfig:
             "partial_payment_share": self.partial_payment_share,
             "ach_return_share": self.ach_return_share,
             "field_slip_share": self.field_slip_share,
+            "rework_share": self.rework_share,
+            "otdr_fault_share": self.otdr_fault_share,
         }
         for name, share in shares.items():
             if not 0 <= share <= 1:

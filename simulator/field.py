@@ -25,8 +25,9 @@ from simulator.catalog import CATALOG, Offering
 from simulator.config import SimulationConfig
 from simulator.customers import Order
 from simulator.errors import SimulatorError
+from simulator.otdr import drop_trace
 from simulator.plant import Plant
-from simulator.rules import REQUIRED_PHOTOS, RULES
+from simulator.rules import REQUIRED_PHOTOS, RULES, TraceFacts, loss_budget_db
 from simulator.technicians import Technician
 from simulator.timefmt import iso, parse_iso
 
@@ -34,6 +35,10 @@ __all__ = [
     "DEFECT_RATES",
     "SLIPS",
     "MARGINAL_RX_RATE",
+    "OTDR_FAULT",
+    "OTDR_SHARE",
+    "OUTSIDE_STOCK",
+    "Trace",
     "Submission",
     "Visit",
     "generate_submissions",
@@ -50,6 +55,10 @@ SLIPS = ("timestamps_out_of_order", "unknown_tier")
 """Rarer field-app slips, each at ``SimulationConfig.field_slip_share``, drawn from a stream of
 their own so the other defects stay put: a tablet clock that puts the departure before the
 completion, a tier typed by hand."""
+OUTSIDE_STOCK = "serial_not_in_inventory"
+"""An ONT from outside the operator's stock (a vendor loaner): a well-formed serial that no
+inventory row holds, at ``SimulationConfig.field_slip_share`` of first submissions without a
+garbled serial, from a stream of its own. Its correction names the stocked ONT."""
 UNKNOWN_TIERS = ("fiber-750", "fiber-1500", "fiber-5000")
 """Tiers a technician types that the catalog does not sell."""
 MARGINAL_RX_RATE = 0.03
@@ -69,6 +78,34 @@ NOTES = (
     "Router placed in living room per customer.",
     "MDU riser access via building manager.",
 )
+
+
+OTDR_SHARE = 0.6
+"""Share of installs whose technician shoots the drop with an OTDR and attaches the trace."""
+OTDR_WAVELENGTH_NM = 1310
+OTDR_FAULT = "otdr_failed"
+"""A trace that shows a bad drop (a lossy splice, or a break well short of the drop's length),
+at ``SimulationConfig.otdr_fault_share`` of attached traces, from the OTDR's own stream. Its
+correction attaches a new, good trace shot after the repair."""
+OTDR_ATTENUATION_DB_PER_KM = 0.33
+"""Attenuation of the simulated drop fibre at 1310 nm (``simulator.otdr``)."""
+
+
+@dataclass(frozen=True)
+class Trace:
+    """An OTDR trace attached to a submission: the ``.sor`` bytes and what they show."""
+
+    file: str
+    data: bytes
+    facts: TraceFacts
+
+    def reference(self) -> dict[str, Any]:
+        """How the submission names the trace (``otdr_traces`` item)."""
+        return {
+            "file": self.file,
+            "sha256": hashlib.sha256(self.data).hexdigest(),
+            "wavelength_nm": self.facts.wavelength_nm,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +131,8 @@ class Submission:
         defects: Injected rule failures (contract rule names).
         payload: The JSON object; ``submission_id`` and ``submitted_at`` are filled in
             when the submission lands (ids follow receive order).
+        traces: The OTDR traces the payload's ``otdr_traces`` name (files of
+            ``landing/otdr/``).
     """
 
     order: Order
@@ -101,6 +140,7 @@ class Submission:
     submitted_at: datetime.datetime
     defects: tuple[str, ...]
     payload: dict[str, Any]
+    traces: tuple[Trace, ...] = ()
 
     @property
     def work_order_id(self) -> str:
@@ -320,6 +360,32 @@ def _corrected(
     return payload
 
 
+def _shoot(rng: random.Random, visit: Visit, version: int, *, faulty: bool) -> Trace:
+    """The OTDR trace of the visit's drop: sound, or (``faulty``) over budget or broken."""
+    expected = visit.order.coverage.drop_distance_m or 0.0
+    length = max(10.0, expected * rng.uniform(1.0, 1.05) + rng.uniform(2, 12))
+    loss = OTDR_ATTENUATION_DB_PER_KM * length / 1000 + rng.uniform(0.4, 0.95)
+    if faulty and expected >= 150 and rng.random() < 0.3:
+        length = expected * rng.uniform(0.3, 0.6)
+        loss = OTDR_ATTENUATION_DB_PER_KM * length / 1000 + rng.uniform(0.4, 0.95)
+    elif faulty:
+        loss = loss_budget_db(expected, OTDR_WAVELENGTH_NM) + rng.uniform(0.6, 3.0)
+    length, loss = round(length, 1), round(loss, 3)
+    work_order = visit.order.work_order_id
+    taken = visit.completed_at - datetime.timedelta(minutes=rng.randint(5, 30))
+    data = drop_trace(
+        drop_length_m=length,
+        total_loss_db=loss,
+        rng=rng,
+        wavelength_nm=OTDR_WAVELENGTH_NM,
+        taken_at=taken,
+        cable_id=work_order,
+        fibre_id="drop",
+    )
+    facts = TraceFacts(length, loss, OTDR_WAVELENGTH_NM)
+    return Trace(f"{work_order}-v{version}-{OTDR_WAVELENGTH_NM}nm.sor", data, facts)
+
+
 def _slipped(rng: random.Random, payload: dict[str, Any], rule: str) -> dict[str, Any]:
     """``payload`` with the slip ``rule`` names (see ``SLIPS``)."""
     if rule == "timestamps_out_of_order":
@@ -343,6 +409,8 @@ def generate_submissions(
     rng = config.rng("submissions")
     marginal = config.rng("submissions-marginal-rx")
     slips = config.rng("submissions-slips")
+    stock = config.rng("submissions-inventory")
+    shots = config.rng("submissions-otdr")
     olt_of_port = {p.pon_port_id: p.olt_id for p in plant.pon_ports}
     prefix_of_olt = {o.olt_id: o.serial_prefix for o in plant.olts}
     submissions: list[Submission] = []
@@ -359,13 +427,34 @@ def generate_submissions(
         sent = payload
         for rule in slipped:
             sent = _slipped(slips, sent, rule)
+        outside = stock.random() < config.field_slip_share and "wrong_serial" not in defects
+        if outside:
+            slipped += (OUTSIDE_STOCK,)
+            sent = {**sent, "ont_serial": prefix + f"{stock.getrandbits(32):08X}"}
+        traces: tuple[Trace, ...] = ()
+        if shots.random() < OTDR_SHARE:
+            faulty = shots.random() < config.otdr_fault_share
+            traces = (_shoot(shots, visit, 1, faulty=faulty),)
+            sent = {**sent, "otdr_traces": [t.reference() for t in traces]}
+            if faulty:
+                slipped += (OTDR_FAULT,)
         submitted_at = visit.departed_at + delay
         injected = tuple(rule for rule in RULES if rule in defects or rule in slipped)
-        submissions.append(Submission(visit.order, 1, submitted_at, injected, sent))
-        # A visit with only a slip draws its correction from the slips' stream.
-        draws = rng if defects else slips
+        submissions.append(Submission(visit.order, 1, submitted_at, injected, sent, traces))
+        # Each kind of defect draws its correction from its own stream: the main defects
+        # from the main one, the slips from theirs, then an outside ONT, then a bad trace.
+        if defects:
+            draws = rng
+        elif any(rule in SLIPS for rule in slipped):
+            draws = slips
+        else:
+            draws = stock if OUTSIDE_STOCK in slipped else shots
         if injected and draws.random() < CORRECTION_RATE:
             fixed = _corrected(rng, payload, defects, visit, prefix)
+            retaken: tuple[Trace, ...] = ()
+            if traces:
+                retaken = (_shoot(shots, visit, 2, faulty=False),)
+                fixed = {**fixed, "otdr_traces": [t.reference() for t in retaken]}
             later = submitted_at + datetime.timedelta(seconds=draws.randrange(86400, 5 * 86400))
-            submissions.append(Submission(visit.order, 2, later, (), fixed))
+            submissions.append(Submission(visit.order, 2, later, (), fixed, retaken))
     return submissions

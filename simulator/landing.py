@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,8 +164,12 @@ def address_features(config: SimulationConfig, addresses: tuple[Address, ...]) -
     return AddressesLanding(addresses, phantoms)
 
 
-def land_completions(config: SimulationConfig, submissions: list[Submission]) -> CompletionsLanding:
+def land_completions(
+    config: SimulationConfig, submissions: list[Submission], inventory: Collection[str]
+) -> CompletionsLanding:
     """Deliver submissions into daily files: late ones later, some twice, a few garbled.
+
+    ``inventory`` holds the serial numbers of the ONT inventory the rules check against.
 
     A submission whose receive time falls after the window is not landed. About 4 % of
     landed submissions are delivered a second time (same day or a later one), and about
@@ -209,7 +213,9 @@ def land_completions(config: SimulationConfig, submissions: list[Submission]) ->
         if malformed:
             continue
         address = sub.order.address
-        failed = failed_rules(payload, address.lat, address.lon)
+        facts = {t.file: t.facts for t in sub.traces}
+        drop_m = sub.order.coverage.drop_distance_m or 0.0
+        failed = failed_rules(payload, address.lat, address.lon, inventory, drop_m, facts)
         entry = LandedSubmission(sub, submission_id, failed)
         good.append(entry)
         if rng.random() < DUPLICATE_RATE:

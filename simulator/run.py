@@ -13,6 +13,7 @@ from simulator.config import SimulationConfig
 from simulator.customers import generate_orders
 from simulator.errors import SimulatorError
 from simulator.field import generate_submissions, schedule_visits
+from simulator.inventory import INVENTORY_COLUMNS, INVENTORY_PATH, land_inventory
 from simulator.landing import address_features, land_completions
 from simulator.leads import LEAD_COLUMNS, LEADS_PATH, generate_leads
 from simulator.legacy_billing import EXPORT_COLUMNS, EXPORT_PATH, land_billing
@@ -32,7 +33,15 @@ from simulator.truth import (
     state_changes,
 )
 from simulator.truth_files import TruthTables, write_truth
-from simulator.writers import write_csv, write_geojson, write_json_array, write_kmz, write_yaml
+from simulator.visits import land_visits, plan_rolls
+from simulator.writers import (
+    write_bytes,
+    write_csv,
+    write_geojson,
+    write_json_array,
+    write_kmz,
+    write_yaml,
+)
 
 __all__ = ["SimulationSummary", "simulate"]
 
@@ -128,9 +137,11 @@ def simulate(
     technicians = generate_technicians(config, town)
 
     progress("scheduling installs and field submissions")
-    visits = schedule_visits(config, orders, technicians)
+    visits, rolls = plan_rolls(config, schedule_visits(config, orders, technicians), technicians)
+    visit_log = land_visits(config, rolls)
     submissions = generate_submissions(config, visits, plant)
-    completions = land_completions(config, submissions)
+    inventory = land_inventory(config, submissions, sorted({o.region for o in plant.olts}))
+    completions = land_completions(config, submissions, inventory.serials)
     activated = activations(completions.submissions)
     orders_landing = land_orders(config, orders, state_changes(orders, activated))
     addresses_landing = address_features(config, town.addresses)
@@ -154,6 +165,12 @@ def simulate(
     for day, records in completions.files.items():
         write_json_array(landing / "completions" / f"completions_{day.isoformat()}.json", records)
     write_csv(landing / LEADS_PATH, LEAD_COLUMNS, (lead.row() for lead in leads))
+    write_csv(landing / INVENTORY_PATH, INVENTORY_COLUMNS, inventory.rows)
+    traces = {t.file: t.data for e in completions.submissions for t in e.submission.traces}
+    for name, data in sorted(traces.items()):
+        write_bytes(landing / "otdr" / name, data)
+    for day, records in visit_log.files.items():
+        write_json_array(landing / "visits" / f"visits_{day.isoformat()}.json", records)
     write_csv(landing / EXPORT_PATH, EXPORT_COLUMNS, billing.rows)
     for day, rows in payments.files.items():
         write_csv(landing / file_name(day), PAYMENT_COLUMNS, rows)
@@ -166,6 +183,9 @@ def simulate(
         "orders": orders_landing.records,
         "technicians": len(technicians),
         "completions": completions.records,
+        "inventory": inventory.records,
+        "visits": visit_log.records,
+        "otdr": len(traces),
         "billing_export": billing.records,
         "payments": payments.records,
     }
@@ -173,6 +193,8 @@ def simulate(
         addresses_landing.quarantine
         + orders_landing.quarantine
         + completions.quarantine
+        + inventory.quarantine
+        + visit_log.quarantine
         + billing.quarantine
         + payments.quarantine
     )
@@ -189,6 +211,7 @@ def simulate(
             receivables=owed,
             reminders=appointment_reminders(orders, through),
             leads=leads,
+            visits=visit_log,
             quarantine=quarantine,
             landed=landed,
         ),

@@ -13,6 +13,8 @@ from simulator.rules import RULES
 from simulator.serviceability import Coverage
 from simulator.timefmt import iso
 from simulator.truth import Activation, Invoice, KpiDay, Reminder
+from simulator.visits import REWORK_WINDOW_DAYS, VisitsLanding
+from simulator.visits import write_truth as write_visit_truth
 from simulator.writers import write_csv
 
 __all__ = ["LANDED_SOURCES", "TruthTables", "write_truth"]
@@ -24,6 +26,9 @@ LANDED_SOURCES = (
     "orders",
     "technicians",
     "completions",
+    "inventory",
+    "visits",
+    "otdr",
     "billing_export",
     "payments",
 )
@@ -83,7 +88,10 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
 - `entity`: `completion`; `entity_id`: the `submission_id`;
   `defect`: the rule it was made to fail (`missing_photos`, `gps_off_premise`,
   `low_rx_power`, `wrong_serial`, and the rarer slips `timestamps_out_of_order`, a departure
-  stamped before the completion, and `unknown_tier`, a tier the catalog does not sell).
+  stamped before the completion, `unknown_tier`, a tier the catalog does not sell,
+  `serial_not_in_inventory`, an ONT from outside the operator's stock, and `otdr_failed`, an
+  attached OTDR trace (`landing/otdr/*.sor`) over the drop's loss budget or broken short of
+  its length).
   Equals the `failed_rules` of `completions.csv`.
 
 ## quarantine.csv — every malformed landed record
@@ -122,6 +130,26 @@ addresses outside the footprint register a lead. `marts.leads` checks against it
 - `lead_status`: where the lead stands at the end of the data: `waiting_for_build` (pre-build
   address; its plant goes live after the window) or `out_of_footprint`. None converts within
   the window.
+
+## field_visits.csv — one row per truck roll of `landing/visits/`
+Every roll the dispatch system logged (by `visit_id`; a roll exported twice is one row, a
+garbled repeat is in `quarantine.csv`). About 8 % of installs cannot finish on the first roll
+(cause `no_access`, `missing_equipment` or `failed_test`); a return visit 1 to 6 days later
+completes them, and the completion submission comes from that return visit.
+- `visit_id`, `work_order_id`, `technician_id`, `arrived_at`, `departed_at`, `outcome`
+  (`completed` or `incomplete`), `exception_cause` (empty when completed): as landed;
+  `address_id`, `region`: the work order's address. `marts.field_visits` checks against it.
+
+## rework.csv — one row per repeat truck roll
+A roll to an address that had another roll at most {REWORK_WINDOW_DAYS} days before (arrival dates):
+- `visit_id`, `address_id`, `previous_visit_id`; `cause`: the previous roll's
+  `exception_cause`, or `repeat_after_completion` when it completed;
+  `days_since_previous`: days between the two arrival dates. `marts.rework` checks against it.
+
+## first_visit_completion.csv — one row per day and region with a work order's first roll
+- `visit_date` (arrival date of the work order's first roll), `region`, `first_visits`
+  (work orders whose first roll was that day), `completed_on_first_visit` (of those, the ones
+  whose first roll completed). `marts.first_visit_completion` checks against it.
 
 ## receivables.csv — one row per invoice of `invoices.csv`: what is left to pay
 Payments land in `landing/payments/payments_<YYYY-MM-DD>.csv` (settlements and ACH returns);
@@ -193,6 +221,7 @@ class TruthTables:
     receivables: list[Receivable]
     reminders: list[Reminder]
     leads: list[Lead]
+    visits: VisitsLanding
 
 
 def _bool(value: bool) -> str:
@@ -202,7 +231,8 @@ def _bool(value: bool) -> str:
 def write_truth(directory: Path, tables: TruthTables) -> None:
     """Write every truth file and ``README.md`` into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "README.md").write_bytes(README.encode())
+    readme = README.replace("{REWORK_WINDOW_DAYS}", str(REWORK_WINDOW_DAYS))
+    (directory / "README.md").write_bytes(readme.encode())
 
     write_csv(
         directory / "addresses.csv",
@@ -412,6 +442,7 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
             for lead in tables.leads
         ),
     )
+    write_visit_truth(directory, tables.visits)
     write_csv(
         directory / "receivables.csv",
         [

@@ -23,6 +23,7 @@ from simulator.timefmt import iso_date
 
 __all__ = [
     "KML_NAMESPACE",
+    "write_bytes",
     "write_csv",
     "write_geojson",
     "write_json_array",
@@ -37,6 +38,11 @@ _ZIP_TIMESTAMP = (2026, 1, 1, 0, 0, 0)
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a binary file (an OTDR trace) as it is, creating its folder."""
+    _write(path, data)
 
 
 def _dumps(record: Any) -> str:

@@ -14,9 +14,17 @@ from filelock import FileLock
 from fiberops import settings
 from simulator import SimulationConfig, simulate
 
-SMALL = {"passings": 800, "days": 20, "field_slip_share": 0.05, "partial_payment_share": 0.15}
-"""Small operators. The rarer field-app slips at 5 % and partial payers at 15 % so that, on each
-seed, every completion rule fires and every kind of payer is among the issued invoices."""
+SMALL = {
+    "passings": 800,
+    "days": 20,
+    "field_slip_share": 0.05,
+    "partial_payment_share": 0.15,
+    "rework_share": 0.2,
+    "otdr_fault_share": 0.12,
+}
+"""Small operators. The rarer field-app slips at 5 %, partial payers at 15 %, unfinished first
+rolls at 20 % and bad OTDR traces at 12 % so that, on each seed, every completion rule fires,
+every kind of payer is among the issued invoices and there is rework to find."""
 SEEDS = (7, 11)
 START = dt.date(2026, 9, 15)
 """Mid-month, so the 20 days cross a billing cycle: September's activations owe October's."""

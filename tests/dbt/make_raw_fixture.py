@@ -10,11 +10,14 @@ columns included. The rows cover the business rules the marts implement:
   correction (v2) of an invalid submission, two valid versions, a late submission, and an
   upgrade on site; with days where nothing happens before the last activation;
 - billing export: the first activation billed right, the cancelled order never billed;
-- payments: an ACH debit of the first order's invoice, returned, then paid again by card.
+- payments: an ACH debit of the first order's invoice, returned, then paid again by card;
+- otdr traces: valid completions attach traces that pass, at every nominal wavelength, two
+  half-way between nominal ones and a mis-scaled one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -102,6 +105,20 @@ RAW_TABLES: dict[str, str] = {
     "payments": (
         "payment_id VARCHAR, invoice_id VARCHAR, customer_id VARCHAR, amount_cents BIGINT,"
         " method VARCHAR, status VARCHAR, return_code VARCHAR, paid_at TIMESTAMP"
+    ),
+    "field_visits": (
+        "visit_id VARCHAR, work_order_id VARCHAR, technician_id VARCHAR, job_type VARCHAR,"
+        " arrived_at TIMESTAMP, departed_at TIMESTAMP, outcome VARCHAR, exception_cause VARCHAR,"
+        " notes VARCHAR"
+    ),
+    "ont_inventory": (
+        "serial_number VARCHAR, vendor VARCHAR, model VARCHAR, received_at TIMESTAMP,"
+        " location VARCHAR"
+    ),
+    "otdr_traces": (
+        "file_name VARCHAR, sha256 VARCHAR, sor_version DOUBLE, wavelength_nm DOUBLE,"
+        " fibre_length_m DOUBLE, total_loss_db DOUBLE, event_count INTEGER, events JSON,"
+        " instrument VARCHAR"
     ),
 }
 
@@ -373,6 +390,49 @@ TECHNICIANS = [
 ADDRESS_POINTS = {row[0]: (row[7], row[8]) for row in ADDRESSES[0][1]}
 
 
+FIELD_VISITS = [
+    # WO-3's first roll found nobody home; the return visit the same afternoon completed it.
+    (
+        "VIS-0000001",
+        "WO-000001",
+        "TECH-001",
+        "install",
+        _ts("2026-09-03T11:30:00"),
+        _ts("2026-09-03T14:40:00"),
+        "completed",
+        None,
+        "",
+    ),
+    (
+        "VIS-0000002",
+        "WO-000003",
+        "TECH-001",
+        "install",
+        _ts("2026-09-04T09:00:00"),
+        _ts("2026-09-04T09:20:00"),
+        "incomplete",
+        "no_access",
+        "Door tag left.",
+    ),
+    (
+        "VIS-0000003",
+        "WO-000003",
+        "TECH-002",
+        "install",
+        _ts("2026-09-04T12:30:00"),
+        _ts("2026-09-04T15:40:00"),
+        "completed",
+        None,
+        "",
+    ),
+]
+ONT_INVENTORY = [
+    # The ONT every fixture completion installs; the stock also holds one spare.
+    ("HWTC1A2B3C4D", "Huawei", "HG8145V5", _ts("2026-08-20T09:00:00"), "WH-central"),
+    ("HWTC00C0FFEE", "Huawei", "HG8145V5", _ts("2026-08-20T09:00:00"), "WH-central"),
+]
+
+
 def _completion(
     number: int,
     work_order: int,
@@ -477,6 +537,79 @@ COMPLETIONS = [
 ]
 
 
+def _otdr_trace(
+    file_name: str, wavelength_nm: float, fibre_length_m: float, total_loss_db: float
+) -> tuple[Any, ...]:
+    events = [
+        {
+            "distance_m": 0.0,
+            "splice_loss_db": 0.6,
+            "reflection_db": -50.0,
+            "kind": "1F9999LS",
+            "is_end": False,
+        },
+        {
+            "distance_m": fibre_length_m,
+            "splice_loss_db": 0.0,
+            "reflection_db": -16.0,
+            "kind": "1E9999LS",
+            "is_end": True,
+        },
+    ]
+    return (
+        file_name,
+        hashlib.sha256(file_name.encode()).hexdigest(),
+        2.0,
+        wavelength_nm,
+        fibre_length_m,
+        total_loss_db,
+        len(events),
+        json.dumps(events),
+        "FiberOps SimOTDR",
+    )
+
+
+# Traces of valid completions, all within tolerance and budget of their address's drop
+# (haversine to SPL-0001), at every nominal wavelength, two wavelengths half-way between
+# nominal ones (the lower wins) and a mis-scaled one (155 nm, as a Noyes file writes it).
+OTDR_TRACES = [
+    _otdr_trace("WO-000001-1310.sor", 1310, 57.4, 0.9),  # ADR-000001, 55.6 m
+    _otdr_trace("WO-000001-1550.sor", 1548.6, 57.4, 0.8),
+    _otdr_trace("WO-000003.sor", 1490, 26.1, 1.0),  # ADR-000007, 23.6 m
+    _otdr_trace("WO-000008.sor", 1625, 39.0, 1.1),  # ADR-000011, 36.9 m
+    _otdr_trace("WO-000009-v1.sor", 1400, 33.0, 1.1),  # ADR-000013, 32.4 m
+    _otdr_trace("WO-000009-v2.sor", 1520, 33.0, 1.1),
+    _otdr_trace("WO-000010.sor", 155, 44.0, 1.2),  # ADR-000014, 40.9 m
+]
+TRACES_ATTACHED = {
+    "SUB-0000001": ["WO-000001-1310.sor", "WO-000001-1550.sor"],
+    "SUB-0000003": ["WO-000003.sor"],
+    "SUB-0000008": ["WO-000008.sor"],
+    "SUB-0000009": ["WO-000009-v1.sor"],
+    "SUB-0000010": ["WO-000009-v2.sor"],
+    "SUB-0000011": ["WO-000010.sor"],
+}
+"""The ``otdr_traces`` of each completion's payload (only there: it is not a raw column)."""
+
+
+def _otdr_payload(submission_id: str) -> dict[str, Any]:
+    traces = {row[0]: row for row in OTDR_TRACES}
+    files = TRACES_ATTACHED.get(submission_id)
+    if not files:
+        return {}
+    # The app declares the wavelength it shot at; the 155 nm file was shot at 1550 nm.
+    return {
+        "otdr_traces": [
+            {
+                "file": name,
+                "sha256": traces[name][1],
+                "wavelength_nm": traces[name][3] if traces[name][3] >= 800 else 1550,
+            }
+            for name in files
+        ]
+    }
+
+
 def _completion_rows() -> list[tuple[Any, ...]]:
     by_file: dict[str, list[dict[str, Any]]] = {}
     for completion in COMPLETIONS:
@@ -487,7 +620,10 @@ def _completion_rows() -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for file, completions in sorted(by_file.items()):
         for index, completion in enumerate(completions):
-            payload = json.dumps(completion, default=lambda value: value.isoformat() + "Z")
+            payload = json.dumps(
+                {**completion, **_otdr_payload(completion["submission_id"])},
+                default=lambda value: value.isoformat() + "Z",
+            )
             rows.append((*completion.values(), payload, file, index, INGESTED_AT))
     return rows
 
@@ -528,6 +664,9 @@ def build_raw_fixture(db_path: Path | str) -> Path:
         "gis_features": _lineage("gis/features/phases.kml", GIS_FEATURES),
         "billing_subscriptions": _lineage("billing/subscriptions.csv", BILLING_SUBSCRIPTIONS),
         "payments": _lineage("payments/payments_2026-09-05.csv", PAYMENTS),
+        "ont_inventory": _lineage("inventory/ont_inventory.csv", ONT_INVENTORY),
+        "field_visits": _lineage("visits/visits_2026-09-04.json", FIELD_VISITS),
+        "otdr_traces": [(*row, f"otdr/{row[0]}", 0, INGESTED_AT) for row in OTDR_TRACES],
     }
     with duckdb.connect(str(path)) as connection:
         connection.execute("create schema if not exists raw")

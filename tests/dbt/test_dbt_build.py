@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -201,6 +202,124 @@ def test_kpi_daily_has_every_day_with_zeros(warehouse: Path) -> None:
     assert kpi[9] == (0, 0, 0, None)
     assert sum(row[1] for row in rows) == 11
     assert sum(row[3] for row in rows) == 5
+
+
+def test_otdr_assessments_match_the_python_reader(warehouse: Path) -> None:
+    """The SQL loss budget and verdict equal ``ingest.otdr``'s for every attached trace."""
+    otdr = pytest.importorskip("ingest.otdr")
+    columns = [
+        name
+        for (name,) in _rows(
+            warehouse,
+            "select column_name from information_schema.columns where table_schema ="
+            " 'intermediate' and table_name = 'int_otdr_assessments' order by ordinal_position",
+        )
+    ]
+    contract = (
+        "submission_id, file_name, is_trace_found, is_passed, problems, expected_length_m,"
+        " fibre_length_m, total_loss_db, loss_budget_db, wavelength_nm"
+    )
+    assert set(contract.split(", ")) <= set(columns)
+    rows = _rows(
+        warehouse,
+        "select submission_id, file_name, wavelength_nm, expected_length_m, fibre_length_m,"
+        " total_loss_db, loss_budget_db, is_passed, problems from marts.otdr_results",
+    )
+    assert len(rows) == 7
+    for submission, file, wavelength, expected, length, loss, budget, passed, problems in rows:
+        assert budget == otdr.loss_budget_db(expected, wavelength), (submission, file)
+        assessment = otdr.assess(otdr.OtdrTrace(file, 2.0, wavelength, length, loss, ()), expected)
+        assert (passed, problems, assessment.problems) == (True, None, []), (submission, file)
+    nominal = _by_key(
+        warehouse,
+        "select file_name, nominal_wavelength_nm from intermediate.int_otdr_assessments",
+    )
+    assert nominal["WO-000009-v1.sor"] == (1310,)  # 1400 nm: half-way, the lower wins
+    assert nominal["WO-000009-v2.sor"] == (1490,)  # 1520 nm
+    assert nominal["WO-000010.sor"] == (1310,)  # 155 nm as written by the file
+
+
+def test_otdr_model_equals_loss_budget_db_and_assess(warehouse: Path, tmp_path: Path) -> None:
+    """int_otdr_assessments, run as compiled on a copy of the warehouse given many more traces,
+    budgets and judges each exactly as ``ingest.otdr`` does (lengths, wavelengths, tolerances,
+    budgets near the edge, traces without key events, files that never landed)."""
+    otdr = pytest.importorskip("ingest.otdr")
+    compiled = next(
+        (warehouse.parent / "dbt_target" / "compiled").rglob("int_otdr_assessments.sql")
+    )
+    copy = tmp_path / warehouse.name  # same name: the compiled SQL names the database
+    shutil.copyfile(warehouse, copy)
+    if warehouse.with_suffix(".duckdb.wal").exists():
+        shutil.copyfile(warehouse.with_suffix(".duckdb.wal"), copy.with_suffix(".duckdb.wal"))
+    rng = random.Random(20260911)
+    wavelengths = [155.0, 1307.0, 1310.0, 1400.0, 1490.0, 1520.0, 1548.6, 1550.0, 1625.0, 1651.3]
+    cases: list[tuple[float, float, float | None, float | None, bool]] = []
+    for i in range(120):
+        expected = rng.choice([0.5, 1.0, 55.6, 250.0, 300.0]) if i < 10 else rng.uniform(1, 3000)
+        wavelength = wavelengths[i % len(wavelengths)]
+        allowed = max(25.0, 0.10 * expected)
+        budget = otdr.loss_budget_db(expected, wavelength)
+        length = round(expected + rng.choice([-1.2, -0.9, 0.5, 1.1]) * allowed, 2)
+        loss = round(budget + rng.choice([-0.3, -0.001, 0.0, 0.001, 0.4]), 3)
+        keyless, landed = i % 17 == 5, i % 13 != 7
+        cases.append(
+            (expected, wavelength, None if keyless else length, None if keyless else loss, landed)
+        )
+    with duckdb.connect(str(copy)) as connection:
+        for i, (expected, wavelength, length, loss, landed) in enumerate(cases):
+            file, submission = f"T-{i}.sor", f"SUB-T{i:04d}"
+            connection.execute(
+                "insert into intermediate.int_addresses_classified (address_id, drop_distance_m)"
+                " values (?, ?)",
+                [f"A-T{i}", expected],
+            )
+            connection.execute(
+                "insert into intermediate.int_orders_latest (order_id, work_order_id, address_id)"
+                " values (?, ?, ?)",
+                [f"PO-T{i}", f"WO-T{i}", f"A-T{i}"],
+            )
+            payload = {"otdr_traces": [{"file": file, "wavelength_nm": 1310}]}
+            connection.execute(
+                "insert into raw.completions (submission_id, work_order_id, version, payload,"
+                " _source_file, _record_index, _ingested_at) values (?, ?, 1, ?, 'c.json', ?, ?)",
+                [submission, f"WO-T{i}", json.dumps(payload), i, datetime(2026, 9, 11)],
+            )
+            if landed:
+                connection.execute(
+                    "insert into raw.otdr_traces (file_name, sha256, wavelength_nm,"
+                    " fibre_length_m, total_loss_db, _source_file, _record_index, _ingested_at)"
+                    " values (?, ?, ?, ?, ?, ?, 0, ?)",
+                    [
+                        file,
+                        f"{i:064x}",
+                        wavelength,
+                        length,
+                        loss,
+                        f"otdr/{file}",
+                        datetime(2026, 9, 11),
+                    ],
+                )
+        found = connection.execute(
+            "select submission_id, is_trace_found, wavelength_nm, loss_budget_db, is_passed,"
+            f" problems from ({compiled.read_text()}) where submission_id like 'SUB-T%'"
+            " order by submission_id"
+        ).fetchall()
+    assert len(found) == len(cases)
+    for i, (case, row) in enumerate(zip(cases, found, strict=True)):
+        expected, wavelength, length, loss, landed = case
+        _, is_found, used_wavelength, budget, passed, problems = row
+        assert is_found == landed
+        if not landed:
+            assert (used_wavelength, passed) == (1310, False)
+            assert problems == f"trace file T-{i}.sor has not landed or could not be read"
+            continue
+        assert budget == otdr.loss_budget_db(expected, wavelength), row
+        assessment = otdr.assess(
+            otdr.OtdrTrace(f"T-{i}.sor", 2.0, wavelength, length, loss, ()), expected
+        )
+        assert (passed, problems) == (assessment.passed, "; ".join(assessment.problems) or None), (
+            row
+        )
 
 
 def test_fixture_matches_ingest_schema() -> None:

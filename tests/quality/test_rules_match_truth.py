@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from fiberops import settings
+from ingest.otdr import OtdrError, read_trace
 from simulator import rules
 
 
@@ -39,6 +41,41 @@ def _landed_submissions(home: Path) -> dict[str, dict[str, Any]]:
     return landed
 
 
+def _inventory(home: Path) -> set[str]:
+    """Serials of the landed ONT inventory rows the truth does not quarantine."""
+    malformed = {
+        int(row.record_index)
+        for row in _truth(home, "quarantine")
+        .rename(columns={"_record_index": "record_index"})
+        .itertuples()
+        if row.source == "inventory"
+    }
+    path = settings.landing_dir(home) / "inventory" / "ont_inventory.csv"
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {row["serial_number"] for i, row in enumerate(rows) if i not in malformed}
+
+
+def _traces(home: Path) -> dict[str, rules.TraceFacts]:
+    """What each landed OTDR trace shows, read with the product's parser; unreadable ones absent."""
+    facts = {}
+    for path in sorted((settings.landing_dir(home) / "otdr").glob("*.sor")):
+        try:
+            trace = read_trace(path.read_bytes(), path.name)
+        except OtdrError:
+            continue
+        if trace.fibre_length_m is not None and trace.total_loss_db is not None:
+            facts[path.name] = rules.TraceFacts(
+                trace.fibre_length_m, trace.total_loss_db, round(trace.wavelength_nm)
+            )
+    return facts
+
+
+def _drop_lengths(home: Path) -> dict[str, float]:
+    truth = _truth(home, "addresses")
+    return {row.address_id: float(row.drop_distance_m or 0) for row in truth.itertuples()}
+
+
 def test_review_queue_per_rule_equals_the_injected_defects(built_operator: Path) -> None:
     defects = _truth(built_operator, "defects")
     expected = collections.defaultdict(set)
@@ -63,18 +100,23 @@ def test_rule_results_equal_the_simulators_own_rules_for_every_rule(built_operat
             "select submission_id, rule, severity, is_failed, reason "
             "from marts.completion_rule_results"
         ).fetchall()
-        addresses = dict(
-            con.execute(
-                "select w.work_order_id, [a.lat, a.lon] from marts.work_orders w "
+        addresses = {
+            work_order_id: (lat, lon, address_id)
+            for work_order_id, lat, lon, address_id in con.execute(
+                "select w.work_order_id, a.lat, a.lon, address_id from marts.work_orders w "
                 "join marts.addresses a using (address_id)"
             ).fetchall()
-        )
+        }
+    inventory = _inventory(built_operator)
+    traces = _traces(built_operator)
+    drops = _drop_lengths(built_operator)
+    assert traces, "no OTDR trace landed"
     assert len(results) == len(landed) * len(rules.ALL_RULES)
     failing = collections.Counter()
     for submission_id, rule, severity, is_failed, reason in results:
         record = landed[submission_id]
-        lat, lon = addresses[record["work_order_id"]]
-        expected = rules.evaluate(record, lat, lon)[rule]
+        lat, lon, address_id = addresses[record["work_order_id"]]
+        expected = rules.evaluate(record, lat, lon, inventory, drops[address_id], traces)[rule]
         assert is_failed == expected, (submission_id, rule, reason)
         assert severity == rules.SEVERITY[rule]
         assert (reason is not None) == is_failed, (submission_id, rule)

@@ -32,9 +32,10 @@ def test_another_seed_gives_another_operator(tmp_path: Path) -> None:
     simulate(SMALL, tmp_path / "a")
     simulate(dataclasses.replace(SMALL, seed=SMALL.seed + 1), tmp_path / "b")
     first, second = _tree(tmp_path / "a"), _tree(tmp_path / "b")
-    daily_when_paid = "landing/payments/"  # one file per day with payments, as a bank sends
-    assert {k for k in first if not k.startswith(daily_when_paid)} == {
-        k for k in second if not k.startswith(daily_when_paid)
+    # One payment file per day with payments, as a bank sends; one trace per OTDR shot.
+    varying = ("landing/payments/", "landing/otdr/")
+    assert {k for k in first if not k.startswith(varying)} == {
+        k for k in second if not k.startswith(varying)
     }
     assert first["landing/gis/addresses.geojson"] != second["landing/gis/addresses.geojson"]
     assert first["truth/activations.csv"] != second["truth/activations.csv"]

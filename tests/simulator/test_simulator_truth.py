@@ -12,12 +12,15 @@ import math
 import re
 import statistics
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
 from simulator_testkit import MEDIUM, Run
+
+from ingest.otdr import OtdrTrace, read_trace
 
 RADIUS_M = 6_371_008.8
 SERIAL = re.compile(r"^(HWTC|ALCL|CXNK|ZTEG)[0-9A-F]{8}$")
@@ -97,7 +100,47 @@ def _in_order(sub: dict[str, Any]) -> bool:
     return all(arrived <= _when(p["taken_at"]) <= departed for p in sub["photos"])
 
 
-def _failed(sub: dict[str, Any], lat: float, lon: float) -> list[str]:
+ATTENUATION_DB_PER_KM = {1310: 0.35, 1490: 0.30, 1550: 0.25, 1625: 0.30}
+
+
+def _otdr_failed(sub: dict[str, Any], drop_m: float, traces: dict[str, OtdrTrace]) -> bool:
+    """An attached trace missing, off the drop's length by max(25 m, 10 %), or over budget."""
+    for attached in sub.get("otdr_traces") or []:
+        trace = traces.get(attached["file"])
+        if trace is None or trace.fibre_length_m is None or trace.total_loss_db is None:
+            return True
+        nominal = min(ATTENUATION_DB_PER_KM, key=lambda n: abs(n - trace.wavelength_nm))
+        budget = round(ATTENUATION_DB_PER_KM[nominal] * drop_m / 1000 + 2 * 0.5 + 2 * 0.1, 3)
+        if abs(trace.fibre_length_m - drop_m) > max(25.0, 0.1 * drop_m):
+            return True
+        if trace.total_loss_db > budget:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules look up beyond the submission: stock, drop lengths, landed traces."""
+
+    stock: set[str]
+    drops: dict[str, float]
+    traces: dict[str, OtdrTrace]
+
+
+def _context(run: Run) -> Context:
+    drops = {r["address_id"]: float(r["drop_distance_m"] or 0) for r in run.truth("addresses")}
+    traces = {
+        path.name: read_trace(path.read_bytes(), path.name)
+        for path in sorted((run.landing / "otdr").glob("*.sor"))
+    }
+    return Context(_stock(run), drops, traces)
+
+
+def _failed(
+    sub: dict[str, Any], address_id: str, points: dict[str, tuple[float, float]], ctx: Context
+) -> list[str]:
+    lat, lon = points[address_id]
+    stock = ctx.stock
     failed = []
     if not REQUIRED <= {p["kind"] for p in sub["photos"]}:
         failed.append("missing_photos")
@@ -107,10 +150,14 @@ def _failed(sub: dict[str, Any], lat: float, lon: float) -> list[str]:
         failed.append("low_rx_power")
     if not SERIAL.match(sub["ont_serial"]):
         failed.append("wrong_serial")
+    elif sub["ont_serial"] not in stock:
+        failed.append("serial_not_in_inventory")
     if not _in_order(sub):
         failed.append("timestamps_out_of_order")
     if sub["offering_id_delivered"] not in TIERS:
         failed.append("unknown_tier")
+    if _otdr_failed(sub, ctx.drops[address_id], ctx.traces):
+        failed.append("otdr_failed")
     return failed
 
 
@@ -131,10 +178,12 @@ def test_completions_truth_matches_the_rules_applied_to_landed_submissions(
     deliveries = collections.Counter(s["submission_id"] for s in _submissions(run))
     landed = {s["submission_id"]: s for s in _submissions(run)}
     truth = {row["submission_id"]: row for row in run.truth("completions")}
+    ctx = _context(run)
+    assert ctx.traces, "no OTDR trace landed"
     assert truth.keys() == landed.keys()
     for sid, sub in landed.items():
         row = truth[sid]
-        failed = _failed(sub, *points[address_of[sub["work_order_id"]]])
+        failed = _failed(sub, address_of[sub["work_order_id"]], points, ctx)
         assert row["failed_rules"] == ",".join(failed), sid
         assert row["is_valid"] == ("false" if failed else "true")
         assert int(row["deliveries"]) == deliveries[sid]
@@ -172,9 +221,10 @@ def test_activations_are_the_earliest_valid_submission(medium_run: Run) -> None:
     points = _address_points(run)
     address_of = _address_of_work_order(run)
     orders = _orders(run)
+    ctx = _context(run)
     valid: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
     for sub in _submissions(run):
-        if not _failed(sub, *points[address_of[sub["work_order_id"]]]):
+        if not _failed(sub, address_of[sub["work_order_id"]], points, ctx):
             valid[sub["work_order_id"]].append(sub)
     activations = {a["work_order_id"]: a for a in run.truth("activations")}
     assert activations.keys() == valid.keys()
@@ -225,6 +275,9 @@ def test_every_landed_record_is_counted(small_run: Run) -> None:
         "orders": sum(len(e) for e in small_run.daily("orders").values()),
         "technicians": len(technicians),
         "completions": sum(len(s) for s in small_run.daily("completions").values()),
+        "inventory": len(_inventory_rows(small_run)),
+        "visits": sum(len(rolls) for rolls in small_run.daily("visits").values()),
+        "otdr": len(list((small_run.landing / "otdr").glob("*.sor"))),
         "billing_export": len(_billing_rows(small_run)),
         "payments": sum(len(rows) for rows in _payment_files(small_run).values()),
     }
@@ -234,6 +287,16 @@ def test_every_landed_record_is_counted(small_run: Run) -> None:
 def _billing_rows(run: Run) -> list[dict[str, str]]:
     with (run.landing / "billing" / "subscriptions.csv").open(newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def _inventory_rows(run: Run) -> list[dict[str, str]]:
+    with (run.landing / "inventory" / "ont_inventory.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _stock(run: Run) -> set[str]:
+    """Serials of the inventory rows that are well formed (garbled ones carry a US date)."""
+    return {r["serial_number"] for r in _inventory_rows(run) if "/" not in r["received_at"]}
 
 
 def _payment_files(run: Run) -> dict[str, list[dict[str, str]]]:
@@ -250,12 +313,15 @@ def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
         "addresses",
         "orders",
         "completions",
+        "inventory",
+        "visits",
         "billing_export",
         "payments",
     }
     features = small_run.features()
     billing = _billing_rows(small_run)
     payments = _payment_files(small_run)
+    inventory = _inventory_rows(small_run)
     for row in rows:
         index = int(row["_record_index"])
         if row["source"] == "addresses":
@@ -269,6 +335,16 @@ def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
                 assert not bad["monthly_price_cents"].isdigit()
             else:
                 assert re.fullmatch(r"\d\d/\d\d/\d{4}", bad["billing_start_date"])
+            continue
+        if row["source"] == "visits":
+            bad = small_run.daily("visits")[row["_source_file"]][index]
+            assert row["reason_code"] == "bad_arrived_at"
+            assert re.fullmatch(r"\d\d/\d\d/\d{4} [\d:]{5}", bad["arrived_at"])
+            continue
+        if row["source"] == "inventory":
+            assert row["_source_file"] == "inventory/ont_inventory.csv"
+            assert row["reason_code"] == "bad_received_at"
+            assert re.fullmatch(r"\d\d/\d\d/\d{4} [\d:]{8}", inventory[index]["received_at"])
             continue
         if row["source"] == "payments":
             bad = payments[row["_source_file"]][index]

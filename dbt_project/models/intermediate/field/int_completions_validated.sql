@@ -27,6 +27,27 @@ tiers as (
     select offering_id from {{ ref('stg_catalog__offerings') }} where offering_kind = 'tier'
 ),
 
+inventory as (
+    select serial_number from {{ ref('stg_inventory__onts') }}
+),
+
+otdr as (
+    select
+        submission_id,
+        bool_or(not is_passed) as is_otdr_failed,
+        string_agg(
+            case when not is_passed then file_name || ': ' || problems end, '; '
+            order by file_name
+        ) as otdr_problems
+    from {{ ref('int_otdr_assessments') }}
+    group by submission_id
+),
+
+{#- An operator that lands no inventory export is not blocked: the rule waits for one. #}
+stock as (
+    select count(*) > 0 as has_inventory from inventory
+),
+
 photos_off_visit as (
     select
         photos.submission_id,
@@ -82,14 +103,22 @@ measured as (
                 then cast(photos_off_visit.photos_off_visit as varchar)
                     || ' photo(s) taken outside arrived_at..departed_at' end
         ) as timestamp_problems,
-        tiers.offering_id is not null as is_catalog_tier
+        tiers.offering_id is not null as is_catalog_tier,
+        inventory.serial_number is not null or not stock.has_inventory as is_stocked_serial,
+        coalesce(otdr.is_otdr_failed, false) as has_failed_trace,
+        otdr.otdr_problems
     from completions
+    cross join stock
     left join orders
         on completions.work_order_id = orders.work_order_id
     left join addresses
         on orders.address_id = addresses.address_id
     left join tiers
         on completions.offering_id_delivered = tiers.offering_id
+    left join inventory
+        on completions.ont_serial = inventory.serial_number
+    left join otdr
+        on completions.submission_id = otdr.submission_id
     left join photos_off_visit
         on completions.submission_id = photos_off_visit.submission_id
     left join checklist
@@ -133,6 +162,15 @@ checked as (
                 then 'ONT serial ''' || ont_serial || ''' is not a vendor prefix + 8 hex digits'
         end as wrong_serial_reason,
 
+        {#- A garbled serial fails wrong_serial only: it cannot be looked up. #}
+        coalesce({{ regex_matches('ont_serial', var('ont_serial_pattern')) }}, false)
+            and not is_stocked_serial as is_serial_not_in_inventory,
+        case
+            when coalesce({{ regex_matches('ont_serial', var('ont_serial_pattern')) }}, false)
+                and not is_stocked_serial
+                then 'ONT serial ''' || ont_serial || ''' is not in the ONT inventory'
+        end as serial_not_in_inventory_reason,
+
         timestamp_problems <> '' as is_timestamps_out_of_order,
         case when timestamp_problems <> '' then timestamp_problems end
             as timestamps_out_of_order_reason,
@@ -143,6 +181,9 @@ checked as (
             when not is_catalog_tier
                 then 'tier delivered ''' || offering_id_delivered || ''' is not a catalog tier'
         end as unknown_tier_reason,
+
+        has_failed_trace as is_otdr_failed,
+        case when has_failed_trace then 'OTDR trace ' || otdr_problems end as otdr_failed_reason,
 
         coalesce(
             ont_rx_power_dbm >= {{ var('rx_power_min_dbm') }}
