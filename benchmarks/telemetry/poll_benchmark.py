@@ -6,9 +6,15 @@ agents and the same tables (ifTable, ifXTable and the Huawei ONT columns), with 
 GETBULK max-repetitions:
 
 - ``fiberops``: ``ingest.telemetry.poll_inventory``, SNMPv2c and SNMPv3 authPriv, at most
-  ``--concurrency`` OLTs at once and one request in flight per OLT;
+  ``--concurrency`` OLTs at once and one request in flight per OLT (the default
+  ``max_in_flight``); it walks the columns of a table together, so one request asks for
+  columns x max-repetitions var-binds (``max_varbinds`` is set to allow that);
 - ``snmpbulkwalk``: net-snmp (Debian's ``snmp`` package), v2c, one process per OLT and
   subtree, run one OLT at a time, then ``--concurrency`` OLTs at a time (one walk per OLT).
+
+Each row also gives the CPU seconds the agents' process spent serving it and those the poller
+spent (this process for ``fiberops``; the ``snmpbulkwalk`` children for net-snmp; Linux
+only): whichever is close to the wall time is the bottleneck.
 
 Usage::
 
@@ -42,6 +48,8 @@ from simulator.network import AgentCredentials, AgentFleet, synthetic_network  #
 __all__ = ["main"]
 
 AT = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+WALKED_TOGETHER = 6
+"""Most columns ``fiberops`` walks in one request (ifTable + ifXTable, the Huawei ONT table)."""
 SUBTREES = ("1.3.6.1.2.1.2.2.1", "1.3.6.1.2.1.31.1.1.1", "1.3.6.1.4.1.2011.6.128.1.1.2")
 CREDENTIALS = AgentCredentials(
     community="bench-community",
@@ -77,11 +85,28 @@ def _inventory(
                 timeout_s=5.0,
                 retries=1,
                 max_repetitions=repetitions,
+                max_varbinds=WALKED_TOGETHER * repetitions,
             )
             for olt_id, (host, port) in sorted(endpoints.items())
         ),
         max_concurrent_olts=concurrency,
     )
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU seconds of process ``pid`` so far (None where /proc is missing)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu_seconds() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def _walk_olt(host: str, port: int, repetitions: int) -> int:
@@ -120,6 +145,10 @@ def _snmpbulkwalk(
     return time.perf_counter() - started, lines
 
 
+def _since(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 2)
+
+
 def main() -> None:
     """Run the benchmark and print ONTs per second for each poller."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -142,6 +171,8 @@ def main() -> None:
         poll_inventory(_inventory(endpoints, "v2c", args.repetitions, args.concurrency), ENV)
         for version in ("v2c", "v3"):
             inventory = _inventory(endpoints, version, args.repetitions, args.concurrency)
+            agent_cpu = _cpu_seconds(agents.pid)
+            poller_cpu = time.process_time()
             started = time.perf_counter()
             result = poll_inventory(inventory, ENV)
             seconds = time.perf_counter() - started
@@ -152,9 +183,14 @@ def main() -> None:
                     "olts_at_once": args.concurrency,
                     "seconds": seconds,
                     "onts": len(result.ont_status),
+                    "requests": sum(e["requests"] for e in result.olt_poll_events),
+                    "poller_cpu_s": round(time.process_time() - poller_cpu, 2),
+                    "agent_cpu_s": _since(agent_cpu, _cpu_seconds(agents.pid)),
                 }
             )
         for workers in (1, args.concurrency):
+            agent_cpu = _cpu_seconds(agents.pid)
+            poller_cpu = _children_cpu_seconds()
             seconds, lines = _snmpbulkwalk(endpoints, args.repetitions, workers)
             results.append(
                 {
@@ -163,6 +199,8 @@ def main() -> None:
                     "seconds": seconds,
                     "onts": onts,
                     "varbinds": lines,
+                    "poller_cpu_s": round(_children_cpu_seconds() - poller_cpu, 2),
+                    "agent_cpu_s": _since(agent_cpu, _cpu_seconds(agents.pid)),
                 }
             )
     finally:
@@ -172,12 +210,15 @@ def main() -> None:
         f"{args.olts} OLTs x {args.onts} ONTs, max-repetitions {args.repetitions}, "
         f"{os.cpu_count()} CPUs"
     )
-    print(f"{'poller':<20}{'OLTs at once':>14}{'seconds':>10}{'ONTs/s':>10}")
+    print(
+        f"{'poller':<20}{'OLTs at once':>14}{'seconds':>10}{'ONTs/s':>10}"
+        f"{'poller CPU s':>14}{'agent CPU s':>13}"
+    )
     for row in results:
         row["onts_per_second"] = round(row["onts"] / row["seconds"], 1)
         print(
             f"{row['poller']:<20}{row['olts_at_once']:>14}{row['seconds']:>10.2f}"
-            f"{row['onts_per_second']:>10.1f}"
+            f"{row['onts_per_second']:>10.1f}{row['poller_cpu_s']!s:>14}{row['agent_cpu_s']!s:>13}"
         )
     args.out.write_text(json.dumps(results, indent=2) + "\n")
 

@@ -3,12 +3,13 @@
 The inventory lives in ``$FIBEROPS_HOME/network/olts.yaml``. It names environment variables,
 never secrets::
 
-    max_concurrent_olts: 8          # OLTs polled at once (one request in flight per OLT)
+    max_concurrent_olts: 8          # OLTs polled at once
     defaults:                       # any OLT field, applied where an OLT leaves it out
       version: v2c
       community_env: FIBEROPS_SNMP_COMMUNITY
       timeout_s: 2.0
       retries: 1
+      max_in_flight: 1              # SNMP requests outstanding to one OLT at once (1 to 4)
     olts:
       - {olt_id: OLT-01, host: 10.0.0.1, port: 161, vendor: huawei}
       - olt_id: OLT-02
@@ -80,7 +81,10 @@ class OltTarget(BaseModel):
         timeout_s: Seconds to wait for each response.
         retries: Retransmissions after a timeout.
         max_repetitions: GETBULK max-repetitions (rows per column per request).
-        max_varbinds: Cap on columns x repetitions per request (small requests are faster).
+        max_varbinds: Cap on columns x repetitions per request (150 keeps a response of six
+            columns x 25 rows to about 5 kB).
+        max_in_flight: Requests outstanding to this OLT at once (1 by default, at most 4): real
+            OLTs fall over under aggressive optical polling.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -99,7 +103,8 @@ class OltTarget(BaseModel):
     timeout_s: float = Field(default=2.0, gt=0)
     retries: int = Field(default=1, ge=0)
     max_repetitions: int = Field(default=25, ge=1, le=1000)
-    max_varbinds: int = Field(default=30, ge=1, le=1000)
+    max_varbinds: int = Field(default=150, ge=1, le=1000)
+    max_in_flight: int = Field(default=1, ge=1, le=4)
 
     @property
     def source(self) -> str:

@@ -1,10 +1,14 @@
-"""Poll OLTs once: bounded concurrency across OLTs, one request in flight per OLT.
+"""Poll OLTs once: bounded concurrency across OLTs, a bounded number of requests per OLT.
 
 ``poll_inventory`` polls every OLT of an inventory; at most ``max_concurrent_olts`` are
-polled at once (an ``asyncio.Semaphore``) and, within an OLT, requests go one after another,
-because real OLTs fall over under aggressive optical polling. An OLT that does not answer
-within its timeout and retries yields one ``unreachable`` event row and no status rows, so
-its ONTs become stale downstream, never "down".
+polled at once (an ``asyncio.Semaphore``) and at most ``max_in_flight`` requests (one by
+default, four at most) are outstanding to one OLT, because real OLTs fall over under
+aggressive optical polling. An OLT that does not answer within its timeout and retries yields
+one ``unreachable`` event row and no status rows, so its ONTs become stale downstream, never
+"down".
+
+One SNMP engine (one UDP socket) serves a whole poll; each OLT's target is configured on it
+once (``ingest.telemetry.snmp.Session``).
 
 Rows are dicts keyed by the raw table columns (``ingest.telemetry.store``), lineage
 ``_source_file`` (``snmp://host:port``) and ``_record_index`` included.
@@ -16,7 +20,7 @@ import asyncio
 import datetime as dt
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,10 +142,21 @@ def _text(value: Any) -> str | None:
     return None if value is None else bytes(value).decode("utf-8", "replace")
 
 
-async def _read(session: Session, target: OltTarget) -> tuple[int | None, dict[str, list[Row]]]:
-    vendor = profile(target.vendor)
-    uptime = await session.get(oids.SYS_UPTIME)
-    walked = await session.walk(list(_IF_COLUMNS.values()))
+async def _nothing() -> dict[Oid, Column]:
+    return {}
+
+
+async def _together(*reads: Coroutine[Any, Any, Any]) -> list[Any]:
+    """Run ``reads`` concurrently (the session bounds the requests); the first error wins."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(read) for read in reads]
+    except BaseExceptionGroup as errors:
+        raise errors.exceptions[0] from None
+    return [task.result() for task in tasks]
+
+
+def _interfaces(walked: dict[Oid, Column]) -> list[Row]:
     columns = {name: walked[oid] for name, oid in _IF_COLUMNS.items()}
     interfaces = []
     for if_index in sorted({i for c in columns.values() for i in c}):
@@ -160,15 +175,30 @@ async def _read(session: Session, target: OltTarget) -> tuple[int | None, dict[s
                 "hc_out_octets": _int(value["hc_out_octets"]),
             }
         )
+    return interfaces
+
+
+async def _read(session: Session, target: OltTarget) -> tuple[int | None, dict[str, list[Row]]]:
+    vendor = profile(target.vendor)
+    uptime, walked_if, walked_onts, walked_optics = await _together(
+        session.get(oids.SYS_UPTIME),
+        session.walk(list(_IF_COLUMNS.values())),
+        session.walk(list(vendor.ont_columns.values())) if vendor.ont_columns else _nothing(),
+        session.walk(list(vendor.optics_columns.values())) if vendor.optics_columns else _nothing(),
+    )
     onts: list[Row] = []
     if vendor.ont_columns:
-        walked = await session.walk(list(vendor.ont_columns.values()))
-        onts = vendor.decode_onts({n: walked[o] for n, o in vendor.ont_columns.items()})
+        onts = vendor.decode_onts({n: walked_onts[o] for n, o in vendor.ont_columns.items()})
     optics: list[Row] = []
     if vendor.optics_columns:
-        walked = await session.walk(list(vendor.optics_columns.values()))
-        optics = vendor.decode_optics({n: walked[o] for n, o in vendor.optics_columns.items()})
-    tables = {"ont_status": onts, "interface_counters": interfaces, "pon_port_optics": optics}
+        optics = vendor.decode_optics(
+            {n: walked_optics[o] for n, o in vendor.optics_columns.items()}
+        )
+    tables = {
+        "ont_status": onts,
+        "interface_counters": _interfaces(walked_if),
+        "pon_port_optics": optics,
+    }
     return _int(uptime), tables
 
 
@@ -196,7 +226,12 @@ async def poll_olt(
             (target.host, target.port), timeout=target.timeout_s, retries=target.retries
         )
         session = Session(
-            engine, _auth(credentials), transport, target.max_repetitions, target.max_varbinds
+            engine,
+            _auth(credentials),
+            transport,
+            target.max_repetitions,
+            target.max_varbinds,
+            target.max_in_flight,
         )
         uptime, tables = await _read(session, target)
     except SnmpTimeout as error:

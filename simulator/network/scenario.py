@@ -31,7 +31,11 @@ from simulator.network.model import (
 from simulator.timefmt import iso
 from simulator.writers import write_csv
 
-__all__ = ["affected_onts", "default_scenario", "write_network_truth"]
+__all__ = ["DEGRADABLE_MIN_RX_DBM", "affected_onts", "default_scenario", "write_network_truth"]
+
+DEGRADABLE_MIN_RX_DBM = -18.0
+"""Degradations go to ONTs at least this strong: three days at 2 dB a day then leave them above
+the -25 dBm ticket level, so the trend is the only ticket they raise (the truth's one)."""
 
 
 def affected_onts(network: Network, cut: FibreCut) -> list[OntNode]:
@@ -77,10 +81,17 @@ def default_scenario(network: Network, start: dt.datetime, seed: int = 7) -> Sce
             cuts.append(FibreCut("pon_port", port, start, end))
             cut_olts.add(next(o.olt_id for o in live if o.pon_port_id == port))
     cut_serials = {o.serial for c in cuts for o in affected_onts(network, c)}
-    healthy = sorted(o.serial for o in live if o.serial not in cut_serials)
+    healthy = sorted(
+        (o.olt_id not in cut_olts, o.serial)
+        for o in live
+        if o.serial not in cut_serials and o.base_rx_dbm >= DEGRADABLE_MIN_RX_DBM
+    )
+    # On the cut OLTs when they have room, so another OLT is left for the agent stop.
+    near = [serial for elsewhere, serial in healthy if not elsewhere]
+    pool = near if len(near) >= 2 else [serial for _, serial in healthy]
     degradations = tuple(
         OpticalDegradation(serial, start - dt.timedelta(days=3), db_per_day=2.0)
-        for serial in rng.sample(healthy, min(2, len(healthy)))
+        for serial in rng.sample(pool, min(2, len(pool)))
     )
     degraded_olts = {o.olt_id for o in live if o.serial in {d.ont_serial for d in degradations}}
     spare = sorted(set(network.olts) - cut_olts - degraded_olts)

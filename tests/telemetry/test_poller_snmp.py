@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import AT, SNMP_ENV
+from pysnmp.entity.rfc3413 import cmdgen
 
 from ingest.telemetry import poll_inventory, snmp
 from simulator.network import AgentFleet, fleet_inventory
@@ -114,33 +115,54 @@ def test_wrong_community_is_unreachable_and_missing_secret_is_an_error(
     assert "FIBEROPS_SNMP_AUTH_KEY" in missing.olt_poll_events[0]["detail"]
 
 
-def test_concurrency_is_bounded_across_olts_and_one_request_per_olt(
+def test_concurrency_is_bounded_across_olts_and_requests_per_olt(
     small_fleet: AgentFleet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    in_flight: Counter[int] = Counter()
-    peak_total = 0
-    peak_per_olt = 0
-    original_walk, original_get = snmp.Session.walk, snmp.Session.get
+    """Requests on the wire (sent, not yet answered; answers held back 10 ms), peak overall
+    and per OLT."""
+    in_flight: Counter[str] = Counter()
+    target_of: dict[int, str] = {}
+    peak_total = peak_per_olt = 0
 
-    def tracked(original: Any) -> Any:
-        async def call(self: snmp.Session, *args: Any) -> Any:
+    def sending(original: Any) -> Any:
+        def send(self: Any, engine: Any, target_name: str, *args: Any) -> Any:
             nonlocal peak_total, peak_per_olt
-            key = id(self.target)
-            in_flight[key] += 1
+            target_of[id(args[-1])] = target_name
+            in_flight[target_name] += 1
             peak_total = max(peak_total, sum(in_flight.values()))
-            peak_per_olt = max(peak_per_olt, in_flight[key])
-            await asyncio.sleep(0.01)
-            try:
-                return await original(self, *args)
-            finally:
-                in_flight[key] -= 1
+            peak_per_olt = max(peak_per_olt, in_flight[target_name])
+            return original(self, engine, target_name, *args)
 
-        return call
+        return send
 
-    monkeypatch.setattr(snmp.Session, "walk", tracked(original_walk))
-    monkeypatch.setattr(snmp.Session, "get", tracked(original_get))
-    inventory = fleet_inventory(small_fleet)
-    poll_inventory(inventory, environ=SNMP_ENV, max_concurrent_olts=1)
-    assert (peak_total, peak_per_olt) == (1, 1)
-    poll_inventory(inventory, environ=SNMP_ENV, max_concurrent_olts=2)
-    assert (peak_total, peak_per_olt) == (2, 1)
+    answered = snmp._answered
+
+    def held_back(*args: Any) -> None:
+        def answer() -> None:
+            in_flight[target_of.pop(id(args[-1]))] -= 1
+            answered(*args)
+
+        asyncio.get_running_loop().call_later(0.01, answer)
+
+    for generator in (cmdgen.GetCommandGenerator, cmdgen.BulkCommandGeneratorSingleRun):
+        monkeypatch.setattr(generator, "send_varbinds", sending(generator.send_varbinds))
+    monkeypatch.setattr(snmp, "_answered", held_back)
+
+    def peaks(max_concurrent_olts: int, max_in_flight: int | None = None) -> tuple[int, int]:
+        nonlocal peak_total, peak_per_olt
+        peak_total = peak_per_olt = 0
+        inventory = fleet_inventory(small_fleet)
+        if max_in_flight is not None:
+            olts = tuple(
+                o.model_copy(update={"max_in_flight": max_in_flight}) for o in inventory.olts
+            )
+            inventory = inventory.model_copy(update={"olts": olts})
+        result = poll_inventory(inventory, SNMP_ENV, max_concurrent_olts=max_concurrent_olts)
+        assert len(result.ont_status) == 128
+        assert not +in_flight
+        return peak_total, peak_per_olt
+
+    assert peaks(1) == (1, 1)
+    assert peaks(2) == (2, 1)
+    assert peaks(1, max_in_flight=2) == (2, 2)
+    assert peaks(2, max_in_flight=3) == (6, 3)

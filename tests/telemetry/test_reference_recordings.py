@@ -2,23 +2,19 @@
 
 The recordings and LibreNMS's expected discovery values live in
 ``../shared/reference-data/snmp/librenms_olt/``; each recording is served under the
-community named like its file. snmpsim 1.2.2 imports ``pysmi`` only to print its banner and
-does not declare it, so it is started with a stand-in module.
+community named like its file (``snmpsim_testkit.serve_recordings``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from snmpsim_testkit import Endpoint, serve_recordings
 
 from ingest.telemetry import Inventory, OltTarget, PollResult, poll_inventory
 from simulator.network import free_udp_port
@@ -28,18 +24,10 @@ pytestmark = pytest.mark.reference_data
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference-data"
 RECORDINGS = REFERENCE / "snmp" / "librenms_olt"
 VENDOR_OF = {"smartax": "huawei", "zxa10_c320": "zte", "axos_e7-2": "calix", "nokia-isam": "nokia"}
-_LAUNCHER = (
-    "import sys, types\n"
-    "stub = types.ModuleType('pysmi'); stub.__version__ = 'not installed'\n"
-    "sys.modules.setdefault('pysmi', stub)\n"
-    "from snmpsim.commands.responder import main\n"
-    "sys.argv[0] = 'snmpsim-command-responder'\n"
-    "sys.exit(main())\n"
-)
 
 
 @pytest.fixture(scope="module")
-def snmpsim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+def snmpsim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
     if not RECORDINGS.is_dir():
         pytest.skip(f"reference data absent: {RECORDINGS} does not exist")
     root = tmp_path_factory.mktemp("snmpsim")
@@ -47,42 +35,15 @@ def snmpsim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int
     data.mkdir()
     for name in VENDOR_OF:
         shutil.copy(RECORDINGS / f"{name}.snmprec", data / f"{name}.snmprec")
-    port = free_udp_port()
-    command = [
-        sys.executable,
-        "-c",
-        _LAUNCHER,
-        f"--data-dir={data}",
-        f"--cache-dir={root / 'cache'}",
-        f"--agent-udpv4-endpoint=127.0.0.1:{port}",
-    ]
-    if os.geteuid() == 0:
-        command += ["--process-user=root", "--process-group=root"]
-    with (root / "snmpsim.log").open("w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"snmpsim exited: {(root / 'snmpsim.log').read_text()[-2000:]}")
-            if (
-                _poll(("127.0.0.1", port), "smartax", timeout_s=0.5).olt_poll_events[0]["event"]
-                == "polled"
-            ):
-                break
-        else:
-            pytest.fail("snmpsim did not answer within 60 s")
-        yield "127.0.0.1", port
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:  # snmpsim can sit out SIGTERM while it answers
-            process.kill()
-            process.wait()
+
+    def ready(endpoint: Endpoint) -> bool:
+        return _poll(endpoint, "smartax", timeout_s=0.5).olt_poll_events[0]["event"] == "polled"
+
+    with serve_recordings(data, root, free_udp_port(), ready) as endpoint:
+        yield endpoint
 
 
-def _poll(endpoint: tuple[str, int], name: str, timeout_s: float = 3.0) -> PollResult:
+def _poll(endpoint: Endpoint, name: str, timeout_s: float = 3.0) -> PollResult:
     target = OltTarget(
         olt_id=name,
         host=endpoint[0],
@@ -134,7 +95,7 @@ def _pon_interfaces(result: PollResult) -> dict[int, str]:
     }
 
 
-def test_huawei_ma5600_pon_ports_and_their_optics(snmpsim: tuple[str, int]) -> None:
+def test_huawei_ma5600_pon_ports_and_their_optics(snmpsim: Endpoint) -> None:
     result = _poll(snmpsim, "smartax")
     assert result.olt_poll_events[0]["event"] == "polled"
     assert _pon_interfaces(result) == _gpon_ports("smartax")
@@ -143,7 +104,7 @@ def test_huawei_ma5600_pon_ports_and_their_optics(snmpsim: tuple[str, int]) -> N
     assert {r["port_key"]: r["tx_power_dbm"] for r in result.pon_port_optics} == tx
 
 
-def test_zte_c320_pon_ports_and_onts(snmpsim: tuple[str, int]) -> None:
+def test_zte_c320_pon_ports_and_onts(snmpsim: Endpoint) -> None:
     result = _poll(snmpsim, "zxa10_c320")
     assert result.olt_poll_events[0]["event"] == "polled"
     assert _pon_interfaces(result) == _gpon_ports("zxa10_c320")
@@ -152,7 +113,7 @@ def test_zte_c320_pon_ports_and_onts(snmpsim: tuple[str, int]) -> None:
     assert len(recorded) > 100
 
 
-def test_calix_e7_onts_and_their_oper_status(snmpsim: tuple[str, int]) -> None:
+def test_calix_e7_onts_and_their_oper_status(snmpsim: Endpoint) -> None:
     result = _poll(snmpsim, "axos_e7-2")
     assert result.olt_poll_events[0]["event"] == "polled"
     sensors = _expected("axos_e7-2")["sensors"]["discovery"]["sensors"]
@@ -167,7 +128,7 @@ def test_calix_e7_onts_and_their_oper_status(snmpsim: tuple[str, int]) -> None:
     assert {r["ont_id"]: r["run_status"] for r in result.ont_status} == expected
 
 
-def test_nokia_isam_pon_optics(snmpsim: tuple[str, int]) -> None:
+def test_nokia_isam_pon_optics(snmpsim: Endpoint) -> None:
     result = _poll(snmpsim, "nokia-isam")
     assert result.olt_poll_events[0]["event"] == "polled"
     column = "1.3.6.1.4.1.637.61.1.56.5.1"
