@@ -11,6 +11,7 @@ import pydeck as pdk
 __all__ = [
     "SERVICEABILITY_COLORS",
     "activity_chart",
+    "first_visit_chart",
     "coverage_deck",
     "UTILISATION_COLORS",
     "routes_deck",
@@ -51,6 +52,31 @@ def activity_chart(daily: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("kpi_date:T", title="day"),
                 alt.Tooltip("measure:N"),
                 alt.Tooltip("count:Q"),
+            ],
+        )
+    )
+    return chart
+
+
+def first_visit_chart(daily: pd.DataFrame) -> alt.Chart:
+    """Share of the day's first truck rolls that completed the job, as a line over the days."""
+    data = daily.assign(rate=daily["completed_on_first_visit"] / daily["first_visits"])
+    chart: alt.Chart = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("visit_date:T", title="day of the first roll (UTC)"),
+            y=alt.Y(
+                "rate:Q",
+                title="completed on the first roll",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            tooltip=[
+                alt.Tooltip("visit_date:T", title="day"),
+                alt.Tooltip("first_visits:Q", title="first rolls"),
+                alt.Tooltip("completed_on_first_visit:Q", title="completed"),
+                alt.Tooltip("rate:Q", format=".1%"),
             ],
         )
     )

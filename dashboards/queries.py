@@ -42,14 +42,18 @@ __all__ = [
     "dispatch_routes",
     "dispatch_stops",
     "dunning_stages",
+    "first_visit_completion",
     "fulfilment_stages",
     "kpi_period",
     "leaks",
     "overdue_invoices",
     "receivables_summary",
+    "rework_by_cause",
     "sales_funnel",
     "subscriber_orders",
     "subscriber_records",
+    "technician_daily",
+    "truck_roll_cost_daily",
     "published_at",
     "regions",
     "serving_file",
@@ -759,3 +763,62 @@ order by billing_month, region, offering_id, cohort_month
 def arpu_monthly(region: str | None = None) -> pd.DataFrame:
     """ARPU rows per billing month, region, tier and cohort month (``marts.arpu_monthly``)."""
     return _query(_ARPU_MONTHLY, region=region)
+
+
+_FIRST_VISIT_COMPLETION = """
+select visit_date, sum(first_visits) as first_visits,
+    sum(completed_on_first_visit) as completed_on_first_visit
+from marts.first_visit_completion
+where $region is null or region = $region
+group by visit_date
+order by visit_date
+"""
+
+
+def first_visit_completion(region: str | None = None) -> pd.DataFrame:
+    """Work orders' first rolls and those that completed, per arrival day."""
+    return _query(_FIRST_VISIT_COMPLETION, region=region)
+
+
+_REWORK_BY_CAUSE = """
+select cause, count(*) as repeat_rolls
+from marts.rework
+where $region is null or region = $region
+group by cause
+order by repeat_rolls desc, cause
+"""
+
+
+def rework_by_cause(region: str | None = None) -> pd.DataFrame:
+    """Repeat truck rolls per cause, the most frequent first (``marts.rework``)."""
+    return _query(_REWORK_BY_CAUSE, region=region)
+
+
+_TECHNICIAN_DAILY = """
+select d.technician_id, t.region, d.visit_date, d.rolls, d.completed_rolls,
+    d.incomplete_rolls, d.hours_on_site, d.first_arrival_at, d.last_departure_at
+from marts.technician_daily as d
+left join marts.technicians as t on d.technician_id = t.technician_id
+where $region is null or t.region = $region
+order by d.visit_date, d.technician_id
+"""
+
+
+def technician_daily(region: str | None = None) -> pd.DataFrame:
+    """Each technician's rolls and hours on site per day (region: the technician's)."""
+    return _query(_TECHNICIAN_DAILY, region=region)
+
+
+_TRUCK_ROLL_COST_DAILY = """
+select visit_date, sum(installs_completed) as installs_completed,
+    sum(truck_rolls) as truck_rolls, sum(truck_roll_cost_cents) as truck_roll_cost_cents
+from marts.truck_roll_cost_daily
+where $region is null or region = $region
+group by visit_date
+order by visit_date
+"""
+
+
+def truck_roll_cost_daily(region: str | None = None) -> pd.DataFrame:
+    """Installs, truck rolls and their cost per day (``marts.truck_roll_cost_daily``)."""
+    return _query(_TRUCK_ROLL_COST_DAILY, region=region)

@@ -21,6 +21,9 @@ navigation = st.navigation(
         ),
         st.Page(PAGES_DIR / "sales.py", title="Sales funnel", icon=":material/storefront:"),
         st.Page(PAGES_DIR / "dispatch.py", title="Dispatch plan", icon=":material/route:"),
+        st.Page(
+            PAGES_DIR / "field_ops.py", title="Field operations", icon=":material/engineering:"
+        ),
         st.Page(PAGES_DIR / "network.py", title="Network health", icon=":material/router:"),
         st.Page(PAGES_DIR / "order_to_cash.py", title="Order to cash", icon=":material/payments:"),
         st.Page(PAGES_DIR / "leakage.py", title="Revenue leakage", icon=":material/money_off:"),

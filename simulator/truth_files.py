@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.kpis import TRUCK_ROLL_COST_CENTS
+from simulator.kpis import write_truth as write_kpi_truth
 from simulator.landing import LandedSubmission, QuarantinedRecord
 from simulator.leads import Lead
 from simulator.legacy_billing import Leak, account_id
@@ -151,6 +153,10 @@ A roll to an address that had another roll at most {REWORK_WINDOW_DAYS} days bef
   (work orders whose first roll was that day), `completed_on_first_visit` (of those, the ones
   whose first roll completed). `marts.first_visit_completion` checks against it.
 
+## revisits_due.csv — one row per work order a crew must go back to
+- `work_order_id`: every landed roll of it was unfinished and its order was not cancelled by
+  the end of the data; `marts.dispatch_jobs` plans one `revisit` job (`REV:<work order>`) each.
+
 ## receivables.csv — one row per invoice of `invoices.csv`: what is left to pay
 Payments land in `landing/payments/payments_<YYYY-MM-DD>.csv` (settlements and ACH returns);
 *the data's last day* is the last day of `kpi_daily.csv`. Only the well-formed payment rows
@@ -168,6 +174,34 @@ dated (UTC) on or before that day count. `marts.receivables` checks against it.
 - `paid_in_full_at`: when `balance_cents <= 0`, the `paid_at` of the row that brought the
   balance from above 0 to 0 or below, taking rows in `paid_at` order (the latest such row,
   when a return reopened the balance and a later payment closed it again); empty otherwise.
+
+## activation_milestones.csv — one row per activated work order (as `activations.csv`)
+- `order_id`, `work_order_id`, `region` (the address's), `offering_id` (tier delivered)
+- `ordered_at`; `first_roll_at`: arrival of the work order's first landed truck roll (by
+  arrival, then `visit_id`), empty when none landed; `completed_at`: the `completed_at` of
+  the activating submission (the earliest received valid one); `activated_at`.
+- `hours_order_to_first_roll`, `hours_first_roll_to_completion`,
+  `hours_completion_to_activation`, `hours_order_to_activation`: hours between those, 4
+  decimals (empty when a side is). The first invoice's issue time is the actions' wall clock,
+  which no truth can know: `marts.activation_milestones.first_invoice_issued_at` has no cell.
+
+## technician_daily.csv — one row per technician and day with a landed truck roll
+- `technician_id`, `visit_date` (arrival date, UTC), `rolls`, `completed_rolls`,
+  `incomplete_rolls`; `hours_on_site`: the rolls' departure - arrival summed, hours, 4
+  decimals; `first_arrival_at`, `last_departure_at` (the latest departure of those rolls).
+
+## truck_roll_cost_daily.csv — one row per arrival day and region with a landed truck roll
+- `visit_date`, `region` (the work order's address), `installs_completed` (work orders whose
+  first completed roll arrived that day), `truck_rolls` (every roll that day, finished or
+  not), `truck_roll_cost_cents` (`truck_rolls` x {TRUCK_ROLL_COST_CENTS} cents a roll, the dbt
+  var `truck_roll_cost_cents`), `cost_per_install_cents` (cost / installs, rounded half up;
+  empty without an install).
+
+## order_to_cash.csv — one row per `first` invoice of `invoices.csv`
+- `order_id`, `ordered_at`, `activated_at`, `invoice_id`, `amount_cents`
+- `paid_at`: the invoice's `paid_in_full_at` in `receivables.csv` (payments dated up to the
+  data's last day); empty while a balance is left.
+- `days_order_to_cash`: `ordered_at` to `paid_at`, days, 6 decimals; empty while unpaid.
 
 ## leaks.csv — one row per revenue leak injected into `landing/billing/subscriptions.csv`
 The legacy billing export (the operator's BSS) bills its `active` rows; `marts.revenue_leakage`
@@ -231,7 +265,9 @@ def _bool(value: bool) -> str:
 def write_truth(directory: Path, tables: TruthTables) -> None:
     """Write every truth file and ``README.md`` into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
-    readme = README.replace("{REWORK_WINDOW_DAYS}", str(REWORK_WINDOW_DAYS))
+    readme = README.replace("{REWORK_WINDOW_DAYS}", str(REWORK_WINDOW_DAYS)).replace(
+        "{TRUCK_ROLL_COST_CENTS}", str(TRUCK_ROLL_COST_CENTS)
+    )
     (directory / "README.md").write_bytes(readme.encode())
 
     write_csv(
@@ -470,4 +506,11 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
             ]
             for r in tables.receivables
         ),
+    )
+    write_kpi_truth(
+        directory,
+        tables.activations,
+        tables.submissions,
+        tables.visits.rolls,
+        tables.receivables,
     )

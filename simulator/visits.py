@@ -38,6 +38,7 @@ __all__ = [
     "first_visit_completion",
     "land_visits",
     "plan_rolls",
+    "revisits_due",
     "rework",
     "write_truth",
 ]
@@ -158,6 +159,7 @@ class VisitsLanding:
     files: dict[datetime.date, list[dict[str, Any]]]
     rolls: dict[str, Roll]
     quarantine: list[QuarantinedRecord]
+    window_end: datetime.datetime
 
     @property
     def records(self) -> int:
@@ -205,7 +207,7 @@ def land_visits(config: SimulationConfig, rolls: list[Roll]) -> VisitsLanding:
                 )
             )
         files[day].append(record)
-    return VisitsLanding(files, landed, quarantine)
+    return VisitsLanding(files, landed, quarantine, end)
 
 
 def rework(rolls: dict[str, Roll]) -> list[tuple[str, str, str, str, int]]:
@@ -250,8 +252,25 @@ def first_visit_completion(rolls: dict[str, Roll]) -> list[tuple[str, str, int, 
     return [(day, region, n, done) for (day, region), (n, done) in sorted(counts.items())]
 
 
+def revisits_due(landing: VisitsLanding) -> list[str]:
+    """Work orders a crew must go back to: every landed roll unfinished, order not cancelled."""
+    outcomes: dict[str, set[str]] = defaultdict(set)
+    open_orders = set()
+    for roll in landing.rolls.values():
+        order = roll.visit.order
+        outcomes[order.work_order_id].add(roll.outcome)
+        if order.cancelled_at is None or order.cancelled_at >= landing.window_end:
+            open_orders.add(order.work_order_id)
+    return sorted(
+        work_order_id
+        for work_order_id, seen in outcomes.items()
+        if seen == {"incomplete"} and work_order_id in open_orders
+    )
+
+
 def write_truth(directory: Path, landing: VisitsLanding) -> None:
-    """``field_visits.csv``, ``rework.csv`` and ``first_visit_completion.csv``."""
+    """``field_visits.csv``, ``rework.csv``, ``first_visit_completion.csv`` and
+    ``revisits_due.csv``."""
     write_csv(
         directory / "field_visits.csv",
         [
@@ -289,4 +308,9 @@ def write_truth(directory: Path, landing: VisitsLanding) -> None:
         directory / "first_visit_completion.csv",
         ["visit_date", "region", "first_visits", "completed_on_first_visit"],
         first_visit_completion(landing.rolls),
+    )
+    write_csv(
+        directory / "revisits_due.csv",
+        ["work_order_id"],
+        ([work_order_id] for work_order_id in revisits_due(landing)),
     )

@@ -120,10 +120,14 @@ class TwoRuns:
 def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
     """A 45-day operator built with its technicians' corrections held back, then with them.
 
-    45 days so that unpaid invoices reach the dunning stages within the data.
+    45 days so that unpaid invoices reach the dunning stages within the data, and 30 % of
+    invoices never paid so that some of the few early ones reach the suspend stage.
     """
     home = tmp_path_factory.mktemp("corrections") / "operator"
-    simulate(SimulationConfig(passings=400, days=45, seed=7, start=dt.date(2026, 9, 1)), home)
+    config = SimulationConfig(
+        passings=400, days=45, seed=7, start=dt.date(2026, 9, 1), unpaid_share=0.3
+    )
+    simulate(config, home)
     corrected, never_valid = _work_orders(home)
     assert corrected and never_valid, "the simulation must inject both cases"
     activations = _truth(home, "activations").set_index("work_order_id")

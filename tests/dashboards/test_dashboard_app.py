@@ -484,3 +484,30 @@ def test_arpu_page_divides_the_truths_monthly_revenue_by_its_subscribers(
     assert _cents(metrics["ARPU"]) == (2 * revenue + subscribers) // (2 * subscribers)
     by_tier = at.dataframe[0].value.set_index("offering_id")["subscribers"]
     assert by_tier.to_dict() == latest.groupby("offering_id")["order_id"].nunique().to_dict()
+
+
+def test_field_ops_page_shows_the_truths_rolls_rework_and_cost(serving_home: Path) -> None:
+    at = _app().run()
+    at.switch_page("app_pages/field_ops.py").run()
+
+    assert not at.exception
+    metrics = _metrics(at)
+    first = truth(serving_home, "first_visit_completion")
+    done, rolled = first["completed_on_first_visit"].sum(), first["first_visits"].sum()
+    assert metrics["First-visit completion"] == f"{done / rolled:.1%}"
+    rework = truth(serving_home, "rework")
+    assert _count(metrics["Repeat rolls"]) == len(rework) > 0
+    costs = truth(serving_home, "truck_roll_cost_daily")
+    installs = int(costs["installs_completed"].sum())
+    cost = int(costs["truck_roll_cost_cents"].sum())
+    assert _count(metrics["Truck rolls"]) == costs["truck_rolls"].sum()
+    assert _cents(metrics["Truck-roll cost per install"]) == (2 * cost + installs) // (2 * installs)
+    (causes,) = [f.value for f in at.dataframe if "repeat_rolls" in f.value.columns]
+    by_cause = causes.set_index("cause")["repeat_rolls"]
+    assert by_cause.to_dict() == rework["cause"].value_counts().to_dict()
+    days = truth(serving_home, "technician_daily")
+    (per_technician,) = [f.value for f in at.dataframe if "days" in f.value.columns]
+    per_technician = per_technician.set_index("technician_id")
+    assert (
+        per_technician["rolls"].to_dict() == days.groupby("technician_id")["rolls"].sum().to_dict()
+    )

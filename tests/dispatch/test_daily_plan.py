@@ -3,7 +3,8 @@
 The operator (seed 7, 800 passings, 20 days) is built once by ``run_once``, which also plans
 the next day's routes. The truth knows the install visits booked for that day
 (``appointment_reminders.csv``: one per work order, with its 4-hour window) and the outages it
-injected (``incidents.csv``: one per failed splitter or PON port).
+injected (``incidents.csv``: one per failed splitter or PON port) and the installs a crew must
+go back to (``revisits_due.csv``: every truck roll so far unfinished).
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ def test_every_booked_install_and_outage_is_one_job_planned_or_dropped(operator:
 
     installs = jobs[jobs["job_type"].isin(["install", "mdu_install"])]
     assert sorted(installs["job_id"]) == sorted(booked["work_order_id"])
+    # A crew goes back to every install whose rolls so far could not finish it.
+    revisits = jobs[jobs["job_type"] == "revisit"]
+    due = truth(operator, "revisits_due")
+    assert len(due) > 0, "the simulation must leave an unfinished install to go back to"
+    assert sorted(revisits["source_id"]) == sorted(due["work_order_id"])
+    assert (revisits["job_id"] == "REV:" + revisits["source_id"]).all()
     repairs = jobs[jobs["job_type"] == "repair"]
     # One crew job per failed element, however many premises are behind it.
     scopes = sorted(repairs["source_id"].str.split("@").str[0])

@@ -13,19 +13,7 @@ import pandas as pd
 import pytest
 
 from fiberops import settings
-
-
-def _truth(home: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(settings.truth_dir(home) / f"{name}.csv", keep_default_na=False, dtype=str)
-
-
-def _mart(home: Path, sql: str) -> pd.DataFrame:
-    """The query's rows as text, as the truth's CSV cells read (null = empty)."""
-    with duckdb.connect(str(settings.serving_path(home)), read_only=True) as con:
-        cursor = con.execute(sql)
-        names = [column[0] for column in cursor.description]
-        rows = [["" if v is None else str(v) for v in row] for row in cursor.fetchall()]
-    return pd.DataFrame(rows, columns=names)
+from tests.truth_tables import mart_frame, truth_frame
 
 
 def _rows(frame: pd.DataFrame) -> set[tuple[str, ...]]:
@@ -33,8 +21,8 @@ def _rows(frame: pd.DataFrame) -> set[tuple[str, ...]]:
 
 
 def test_every_landed_truck_roll_is_one_row_with_its_address(built_operator: Path) -> None:
-    truth = _truth(built_operator, "field_visits")
-    mart = _mart(
+    truth = truth_frame(built_operator, "field_visits")
+    mart = mart_frame(
         built_operator,
         "select visit_id, work_order_id, address_id, region, technician_id,"
         " strftime(arrived_at, '%Y-%m-%dT%H:%M:%SZ') as arrived_at,"
@@ -47,8 +35,8 @@ def test_every_landed_truck_roll_is_one_row_with_its_address(built_operator: Pat
 
 
 def test_rework_is_every_repeat_roll_with_its_cause(built_operator: Path) -> None:
-    truth = _truth(built_operator, "rework")
-    mart = _mart(
+    truth = truth_frame(built_operator, "rework")
+    mart = mart_frame(
         built_operator,
         "select visit_id, address_id, previous_visit_id, cause, days_since_previous"
         " from marts.rework",
@@ -58,8 +46,8 @@ def test_rework_is_every_repeat_roll_with_its_cause(built_operator: Path) -> Non
 
 
 def test_first_visit_completion_per_day_and_region(built_operator: Path) -> None:
-    truth = _truth(built_operator, "first_visit_completion")
-    mart = _mart(
+    truth = truth_frame(built_operator, "first_visit_completion")
+    mart = mart_frame(
         built_operator,
         "select strftime(visit_date, '%Y-%m-%d') as visit_date, region, first_visits,"
         " completed_on_first_visit, first_visit_completion_rate"

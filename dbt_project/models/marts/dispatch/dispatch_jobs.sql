@@ -1,6 +1,8 @@
 {#-
     The field jobs to plan for the next day (the day after the data's last KPI day): the
-    install appointments booked for it and not yet worked, one repair per open incident (a
+    install appointments booked for it and not yet worked, one return visit per install whose
+    last truck roll could not finish (no access, missing equipment, a failed test) and that no
+    roll has completed since, one repair per open incident (a
     splitter, FDH or PON port outage is one crew job at that plant, however many premises sit
     behind it), and one visit per ONT with a proactive ticket. Durations, parts and truck
     stock are the dispatch planner's (catalog/dispatch.yaml); this mart says what and where.
@@ -35,6 +37,37 @@ installs as (
     cross join plan
     where cast(context.requested_start_at as date) = plan.plan_date
         and work_orders.status = 'open'
+),
+
+rolls as (
+    select
+        work_order_id,
+        arg_max(outcome, arrived_at) as last_outcome,
+        bool_or(outcome = 'completed') as has_completed_roll
+    from {{ ref('field_visits') }}
+    group by work_order_id
+),
+
+revisits as (
+    select
+        'REV:' || context.work_order_id as job_id,
+        'revisit' as job_type,
+        context.work_order_id as source_id,
+        context.lat,
+        context.lon,
+        cast(null as timestamp) as window_start_at,
+        context.ont_model_id,
+        context.drop_distance_m,
+        cast(null as integer) as affected_subscribers,
+        context.address_id
+    from {{ ref('work_order_context') }} as context
+    inner join work_orders
+        on context.work_order_id = work_orders.work_order_id
+    inner join rolls
+        on context.work_order_id = rolls.work_order_id
+    where work_orders.status = 'open'
+        and rolls.last_outcome = 'incomplete'
+        and not rolls.has_completed_roll
 ),
 
 plant as (
@@ -93,6 +126,8 @@ proactive as (
 
 jobs as (
     select * from installs
+    union all
+    select * from revisits
     union all
     select * from repairs
     union all
