@@ -22,6 +22,7 @@ __all__ = [
     "req_mapping",
     "req_str",
     "req_timestamp",
+    "reject_unknown_fields",
     "to_cents",
 ]
 
@@ -183,3 +184,16 @@ def to_cents(path: str, amount: float) -> int:
     if abs(cents - amount * 100) > 1e-6:
         raise RecordError(path, f"{amount!r} is not a whole number of cents")
     return cents
+
+
+def reject_unknown_fields(
+    record: Mapping[str, Any], known: frozenset[str], contract: str, prefix: str = ""
+) -> None:
+    """Refuse a field that ``contract`` does not know, naming it (``prefix`` + its name).
+
+    Raises:
+        RecordError: The first unknown field.
+    """
+    for name in record:
+        if name not in known:
+            raise RecordError(f"{prefix}{name}", f"unknown field (not in the {contract} contract)")

@@ -25,6 +25,7 @@ from ingest.fields import (
     opt_float,
     opt_str,
     opt_timestamp,
+    reject_unknown_fields,
     req_int,
     req_str,
     req_timestamp,
@@ -95,9 +96,7 @@ def _show(value: Any) -> str:
 
 
 def _known_fields(record: Mapping[str, Any], known: frozenset[str], prefix: str = "") -> None:
-    for name in record:
-        if name not in known:
-            raise RecordError(f"{prefix}{name}", "unknown field (not in the field-app contract)")
+    reject_unknown_fields(record, known, "field-app", prefix)
 
 
 def _opt_object(record: Mapping[str, Any], path: str, known: frozenset[str]) -> None:

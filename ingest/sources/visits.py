@@ -11,11 +11,10 @@ rework and first-visit marts are built on them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from ingest.errors import RecordError
-from ingest.fields import opt_str, req_str, req_timestamp
+from ingest.fields import opt_str, reject_unknown_fields, req_str, req_timestamp
 from ingest.parsed import ParsedFile, parse_records, unreadable_file
 from ingest.sources._json import load_json_array
 
@@ -39,12 +38,8 @@ OUTCOMES = ("completed", "incomplete")
 CAUSES = ("no_access", "missing_equipment", "failed_test", "other")
 
 
-def _parse_visit(visit: Any, index: int, out: ParsedFile) -> None:
-    if not isinstance(visit, Mapping):
-        raise RecordError("", f"expected a JSON object, got {type(visit).__name__}")
-    for name in visit:
-        if name not in FIELDS:
-            raise RecordError(name, "unknown field (not in the visit-log contract)")
+def _parse_visit(visit: dict[str, Any], index: int, out: ParsedFile) -> None:
+    reject_unknown_fields(visit, FIELDS, "visit-log")
     arrived = req_timestamp(visit, "arrived_at")
     departed = req_timestamp(visit, "departed_at")
     if departed < arrived:

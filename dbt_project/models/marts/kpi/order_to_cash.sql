@@ -9,23 +9,8 @@
 {#- Built from the ledger's invoices, so with the ledger's models (after the actions). -#}
 {{ config(tags=["ledger"]) }}
 
-with invoices as (
-    select * from {{ ref('invoices') }}
-),
-
-credited as (
-    select distinct credited_invoice_id as invoice_id
-    from invoices
-    where credited_invoice_id is not null
-),
-
-first_invoices as (
-    select invoices.*
-    from invoices
-    left join credited
-        on invoices.invoice_id = credited.invoice_id
-    where invoices.invoice_type = 'first'
-        and credited.invoice_id is null
+with first_invoices as (
+    {{ standing_invoices('first') }}
 ),
 
 receivables as (

@@ -4,12 +4,7 @@ with completions as (
 ),
 
 indexed as (
-    select
-        submission_id,
-        payload,
-        unnest(range(cast(coalesce(json_array_length(payload, '$.material_used'), 0) as bigint)))
-            as line_index
-    from completions
+    {{ payload_array_items('completions', 'material_used', 'line_index') }}
 )
 
 select

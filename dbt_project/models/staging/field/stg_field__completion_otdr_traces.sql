@@ -8,12 +8,7 @@ with completions as (
 ),
 
 indexed as (
-    select
-        submission_id,
-        payload,
-        unnest(range(cast(coalesce(json_array_length(payload, '$.otdr_traces'), 0) as bigint)))
-            as trace_index
-    from completions
+    {{ payload_array_items('completions', 'otdr_traces', 'trace_index') }}
 )
 
 select

@@ -7,12 +7,7 @@ with completions as (
 ),
 
 indexed as (
-    select
-        submission_id,
-        payload,
-        unnest(range(cast(coalesce(json_array_length(payload, '$.photos'), 0) as bigint)))
-            as photo_index
-    from completions
+    {{ payload_array_items('completions', 'photos', 'photo_index') }}
 )
 
 select
