@@ -25,7 +25,7 @@ from simulator.catalog import CATALOG, Offering
 from simulator.config import SimulationConfig
 from simulator.customers import Order
 from simulator.errors import SimulatorError
-from simulator.otdr import drop_trace
+from simulator.otdr import ATTENUATION_DB_PER_KM, drop_trace
 from simulator.plant import Plant
 from simulator.rules import REQUIRED_PHOTOS, RULES, TraceFacts, loss_budget_db
 from simulator.technicians import Technician
@@ -87,8 +87,6 @@ OTDR_FAULT = "otdr_failed"
 """A trace that shows a bad drop (a lossy splice, or a break well short of the drop's length),
 at ``SimulationConfig.otdr_fault_share`` of attached traces, from the OTDR's own stream. Its
 correction attaches a new, good trace shot after the repair."""
-OTDR_ATTENUATION_DB_PER_KM = 0.33
-"""Attenuation of the simulated drop fibre at 1310 nm (``simulator.otdr``)."""
 
 
 @dataclass(frozen=True)
@@ -364,10 +362,10 @@ def _shoot(rng: random.Random, visit: Visit, version: int, *, faulty: bool) -> T
     """The OTDR trace of the visit's drop: sound, or (``faulty``) over budget or broken."""
     expected = visit.order.coverage.drop_distance_m or 0.0
     length = max(10.0, expected * rng.uniform(1.0, 1.05) + rng.uniform(2, 12))
-    loss = OTDR_ATTENUATION_DB_PER_KM * length / 1000 + rng.uniform(0.4, 0.95)
+    loss = ATTENUATION_DB_PER_KM[OTDR_WAVELENGTH_NM] * length / 1000 + rng.uniform(0.4, 0.95)
     if faulty and expected >= 150 and rng.random() < 0.3:
         length = expected * rng.uniform(0.3, 0.6)
-        loss = OTDR_ATTENUATION_DB_PER_KM * length / 1000 + rng.uniform(0.4, 0.95)
+        loss = ATTENUATION_DB_PER_KM[OTDR_WAVELENGTH_NM] * length / 1000 + rng.uniform(0.4, 0.95)
     elif faulty:
         loss = loss_budget_db(expected, OTDR_WAVELENGTH_NM) + rng.uniform(0.6, 3.0)
     length, loss = round(length, 1), round(loss, 3)

@@ -26,7 +26,7 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["TraceEvent", "checksum", "drop_trace", "sor_bytes"]
+__all__ = ["ATTENUATION_DB_PER_KM", "TraceEvent", "checksum", "drop_trace", "sor_bytes"]
 
 SPEED_OF_LIGHT_M_PER_S = 299_792_458.0
 """Speed of light in vacuum."""
@@ -43,7 +43,7 @@ _RANGES_M = (500, 1_300, 2_500, 5_000, 10_000, 20_000, 40_000, 80_000, 160_000)
 _BACKSCATTER_DB = {1310: -79.4, 1490: -80.5, 1550: -81.7, 1625: -82.0}
 """Backscatter coefficient of single-mode fibre for a 1 ns pulse, by nominal wavelength."""
 
-_ATTENUATION_DB_PER_KM = {1310: 0.33, 1490: 0.24, 1550: 0.20, 1625: 0.23}
+ATTENUATION_DB_PER_KM = {1310: 0.33, 1490: 0.24, 1550: 0.20, 1625: 0.23}
 """Typical attenuation of installed G.657 drop fibre, by nominal wavelength."""
 
 _LAUNCH_LEVEL_DB = -35.0
@@ -170,7 +170,7 @@ def drop_trace(
     """
     _require(math.isfinite(drop_length_m) and drop_length_m > 0, "drop_length_m", drop_length_m)
     _require(math.isfinite(total_loss_db), "total_loss_db", total_loss_db)
-    fibre_db = _ATTENUATION_DB_PER_KM[_nominal(wavelength_nm)] * drop_length_m / 1000
+    fibre_db = ATTENUATION_DB_PER_KM[_nominal(wavelength_nm)] * drop_length_m / 1000
     splices = sorted(
         round(rng.uniform(0.15, 0.85) * drop_length_m, 1) for _ in range(rng.choice((1, 2)))
     )
