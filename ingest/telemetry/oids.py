@@ -17,8 +17,10 @@ __all__ = [
     "IF_DESCR",
     "IF_HC_IN_OCTETS",
     "IF_HC_OUT_OCTETS",
+    "IF_IN_OCTETS",
     "IF_NAME",
     "IF_OPER_STATUS",
+    "IF_OUT_OCTETS",
     "IF_TYPE",
     "IF_TYPE_ETHERNET",
     "IF_TYPE_GPON",
@@ -41,6 +43,10 @@ SYS_UPTIME: Oid = parse_oid("1.3.6.1.2.1.1.3.0")
 IF_DESCR: Oid = parse_oid("1.3.6.1.2.1.2.2.1.2")
 IF_TYPE: Oid = parse_oid("1.3.6.1.2.1.2.2.1.3")
 IF_OPER_STATUS: Oid = parse_oid("1.3.6.1.2.1.2.2.1.8")
+IF_IN_OCTETS: Oid = parse_oid("1.3.6.1.2.1.2.2.1.10")
+"""ifInOctets: the 32-bit counter, for agents without ifXTable (SNMPv1-era devices)."""
+IF_OUT_OCTETS: Oid = parse_oid("1.3.6.1.2.1.2.2.1.16")
+"""ifOutOctets: the 32-bit counter."""
 IF_NAME: Oid = parse_oid("1.3.6.1.2.1.31.1.1.1.1")
 IF_HC_IN_OCTETS: Oid = parse_oid("1.3.6.1.2.1.31.1.1.1.6")
 IF_HC_OUT_OCTETS: Oid = parse_oid("1.3.6.1.2.1.31.1.1.1.10")

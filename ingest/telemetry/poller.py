@@ -66,6 +66,8 @@ _IF_COLUMNS = {
     "if_name": oids.IF_NAME,
     "hc_in_octets": oids.IF_HC_IN_OCTETS,
     "hc_out_octets": oids.IF_HC_OUT_OCTETS,
+    "in_octets": oids.IF_IN_OCTETS,
+    "out_octets": oids.IF_OUT_OCTETS,
 }
 _OPER_STATUS = {
     1: "up",
@@ -173,6 +175,8 @@ def _interfaces(walked: dict[Oid, Column]) -> list[Row]:
                 "oper_status": _OPER_STATUS.get(status, "unknown") if status else None,
                 "hc_in_octets": _int(value["hc_in_octets"]),
                 "hc_out_octets": _int(value["hc_out_octets"]),
+                "in_octets": _int(value["in_octets"]),
+                "out_octets": _int(value["out_octets"]),
             }
         )
     return interfaces

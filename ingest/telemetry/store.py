@@ -40,6 +40,8 @@ TELEMETRY_TABLES: dict[str, dict[str, str]] = {
         "oper_status": "VARCHAR",
         "hc_in_octets": "UBIGINT",
         "hc_out_octets": "UBIGINT",
+        "in_octets": "UBIGINT",
+        "out_octets": "UBIGINT",
     },
     "pon_port_optics": {
         **_POLL,
@@ -68,6 +70,9 @@ def ensure_telemetry_schema(con: duckdb.DuckDBPyConnection) -> None:
             f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
         )
         con.execute(f"create table if not exists raw.{table} (\n    {body}\n)")
+        for name, kind in columns.items():
+            # a warehouse made by an older release lacks the columns added since
+            con.execute(f"alter table raw.{table} add column if not exists {name} {kind}")
 
 
 def write_poll(con: duckdb.DuckDBPyConnection, result: PollResult) -> dict[str, int]:
@@ -93,7 +98,7 @@ def write_poll(con: duckdb.DuckDBPyConnection, result: PollResult) -> dict[str, 
                 casts = ", ".join(
                     f"cast({name} as {kind}) as {name}" for name, kind in types.items()
                 )
-                con.execute(f"insert into raw.{table} select {casts} from _telemetry_rows")
+                con.execute(f"insert into raw.{table} by name select {casts} from _telemetry_rows")
             finally:
                 con.unregister("_telemetry_rows")
         con.commit()

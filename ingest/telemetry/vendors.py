@@ -15,6 +15,8 @@ Profiles:
   (index PON ONU-ifIndex + ONT id); no optics decoded yet.
 - ``calix``: Calix AXOS ONT table ``1.3.6.1.4.1.6321.1.2.4.2.6.1.1`` (ONT id, oper status).
 - ``nokia``: Nokia ISAM SFP diagnostics ``1.3.6.1.4.1.637.61.1.56.5.1`` (``"4.94 dBm"`` text).
+- ``ifmib``: any agent with the standard IF-MIB only (a switch, a router, an OLT whose vendor
+  has no profile yet): interfaces and their counters, no ONT or optics table.
 """
 
 from __future__ import annotations
@@ -221,6 +223,7 @@ VENDORS: dict[str, VendorProfile] = {
             optics_columns={"tx": parse_oid(f"{_NOKIA_SFP}.6"), "rx": parse_oid(f"{_NOKIA_SFP}.7")},
             decode_optics=_nokia_optics,
         ),
+        VendorProfile("ifmib"),
     )
 }
 

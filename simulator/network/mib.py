@@ -93,6 +93,9 @@ def olt_view(network: Network, olt: OltNode, at: dt.datetime) -> MibView:
         table[(*oids.IF_NAME, if_index)] = rfc1902.OctetString(name)
         table[(*oids.IF_HC_IN_OCTETS, if_index)] = rfc1902.Counter64(octets_in)
         table[(*oids.IF_HC_OUT_OCTETS, if_index)] = rfc1902.Counter64(octets_out)
+        # the 32-bit ifTable counters are the low 32 bits of the same counts
+        table[(*oids.IF_IN_OCTETS, if_index)] = rfc1902.Counter32(octets_in % 2**32)
+        table[(*oids.IF_OUT_OCTETS, if_index)] = rfc1902.Counter32(octets_out % 2**32)
 
     for ont in olt.onts:
         reading = network.reading(ont, at)

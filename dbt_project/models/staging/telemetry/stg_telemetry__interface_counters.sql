@@ -1,5 +1,8 @@
 {#- One row per OLT interface per poll (empty until the first poll). -#}
 {%- set relation = load_relation(source('telemetry', 'interface_counters')) -%}
+{#- a raw table written before the 32-bit counters were read has no such columns -#}
+{%- set has_32_bit = relation is not none
+    and 'in_octets' in adapter.get_columns_in_relation(relation) | map(attribute='name') -%}
 {%- if relation is none %}
 select
     cast(null as varchar) as poll_id,
@@ -12,6 +15,8 @@ select
     cast(null as varchar) as oper_status,
     cast(null as ubigint) as hc_in_octets,
     cast(null as ubigint) as hc_out_octets,
+    cast(null as ubigint) as in_octets,
+    cast(null as ubigint) as out_octets,
     cast(null as varchar) as _source_file,
     cast(null as integer) as _record_index,
     cast(null as timestamp) as _ingested_at
@@ -28,6 +33,13 @@ select
     lower(cast(oper_status as varchar)) as oper_status,
     cast(hc_in_octets as ubigint) as hc_in_octets,
     cast(hc_out_octets as ubigint) as hc_out_octets,
+    {%- if has_32_bit %}
+    cast(in_octets as ubigint) as in_octets,
+    cast(out_octets as ubigint) as out_octets,
+    {%- else %}
+    cast(null as ubigint) as in_octets,
+    cast(null as ubigint) as out_octets,
+    {%- endif %}
     _source_file,
     cast(_record_index as integer) as _record_index,
     cast(_ingested_at as timestamp) as _ingested_at
