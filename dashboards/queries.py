@@ -163,48 +163,14 @@ from marts.kpi_daily
 where kpi_date between $start and $end
 """
 
-# kpi_daily has no region; for one region the same definitions are applied to the marts
-# it is built from (see docs/data-contracts.md, "kpi_daily definitions").
+# every day of kpi_daily, zeros for a region without orders (kpi_daily_regions has none)
 _DAILY_ONE_REGION = """
-with days as (
-    select kpi_date
-    from marts.kpi_daily
-    where kpi_date between $start and $end
-),
-region_orders as (
-    select cast(ordered_at as date) as kpi_date, count(*) as orders
-    from marts.orders
-    where region = $region
-    group by 1
-),
-first_visits as (
-    select work_order_id, arg_min(completed_at, submitted_at) as completed_at
-    from marts.completions
-    group by work_order_id
-),
-region_installs as (
-    select cast(first_visits.completed_at as date) as kpi_date, count(*) as installs
-    from first_visits
-    join marts.work_orders using (work_order_id)
-    join marts.orders using (order_id)
-    where orders.region = $region
-    group by 1
-),
-region_activations as (
-    select cast(activated_at as date) as kpi_date, count(*) as activations
-    from marts.activations
-    where region = $region
-    group by 1
-)
-select
-    days.kpi_date,
-    coalesce(region_orders.orders, 0) as orders,
-    coalesce(region_installs.installs, 0) as installs,
-    coalesce(region_activations.activations, 0) as activations
-from days
-left join region_orders using (kpi_date)
-left join region_installs using (kpi_date)
-left join region_activations using (kpi_date)
+select days.kpi_date, coalesce(regional.orders, 0) as orders,
+    coalesce(regional.installs, 0) as installs, coalesce(regional.activations, 0) as activations
+from marts.kpi_daily as days
+left join marts.kpi_daily_regions as regional
+    on regional.kpi_date = days.kpi_date and regional.region = $region
+where days.kpi_date between $start and $end
 """
 
 
@@ -222,8 +188,8 @@ def _window(start: dt.date, end: dt.date, region: str | None) -> dict[str, Any]:
 def daily_activity(start: dt.date, end: dt.date, region: str | None = None) -> pd.DataFrame:
     """Orders, installs and activations per UTC day, every day of the period present.
 
-    All regions: ``marts.kpi_daily`` as published. One region: the same definitions over
-    ``marts.orders``, ``marts.completions``, ``marts.work_orders`` and ``marts.activations``.
+    All regions: ``marts.kpi_daily``; one region: ``marts.kpi_daily_regions`` (the same
+    definitions, per region).
     """
     sql = f"select * from ({_daily_sql(region)}) order by kpi_date"
     return _query(sql, **_window(start, end, region))
@@ -552,6 +518,21 @@ order by abs(amount_cents) desc, order_id, leak_type
 def leaks(region: str | None = None) -> pd.DataFrame:
     """Every leak, the largest amount at stake first."""
     return _query(_LEAKS, region=region)
+
+
+_LEAKAGE_RATE = """
+select sum(activations) as activations, sum(monthly_delivered_cents) as monthly_delivered_cents,
+    sum(leaks) as leaks, sum(underbilled_cents) as underbilled_cents,
+    sum(overbilled_cents) as overbilled_cents,
+    sum(underbilled_cents) / nullif(sum(monthly_delivered_cents), 0) as leakage_rate
+from marts.revenue_leakage_rate
+where $region is null or region = $region
+"""
+
+
+def leakage_rate(region: str | None = None) -> pd.DataFrame:
+    """One row: the leakage rate KPI over the regions asked (``marts.revenue_leakage_rate``)."""
+    return _query(_LEAKAGE_RATE, region=region)
 
 
 _SALES_FUNNEL = """

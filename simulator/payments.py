@@ -28,7 +28,7 @@ import datetime
 import math
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from simulator.config import SimulationConfig
@@ -177,9 +177,17 @@ class _Draft:
     return_code: str | None = None
 
 
-def _at(rng: random.Random, day: datetime.date) -> datetime.datetime:
+def _at(
+    rng: random.Random, day: datetime.date, not_before: datetime.datetime | None = None
+) -> datetime.datetime:
+    """A moment of ``day``, uniform over the part of it from ``not_before`` on (one draw)."""
     start = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
-    return start + datetime.timedelta(seconds=rng.randrange(86_400))
+    second = rng.randrange(86_400)
+    if not_before is None or not_before <= start:
+        return start + datetime.timedelta(seconds=second)
+    # the same draw, squeezed into what is left of the day: no payment before its invoice
+    left = max(0.0, (start + datetime.timedelta(days=1) - not_before).total_seconds() - 1)
+    return not_before + datetime.timedelta(seconds=int(second * left / 86_400))
 
 
 def _behaviours(
@@ -228,7 +236,11 @@ def _settlements(
 
 
 def _drafts(
-    rng: random.Random, config: SimulationConfig, invoices: Sequence[Invoice], terms: int
+    rng: random.Random,
+    config: SimulationConfig,
+    invoices: Sequence[Invoice],
+    terms: int,
+    activated_at: Mapping[str, datetime.datetime],
 ) -> list[_Draft]:
     ordered = sorted(invoices, key=lambda i: (i.order.order_id, i.billing_period_start))
     method_of: dict[str, str] = {}
@@ -243,7 +255,8 @@ def _drafts(
     returned = set(rng.sample(debits, math.ceil(config.ach_return_share * len(debits))))
     drafts = []
     for k, (invoice, amount, day, method) in enumerate(paid):
-        paid_at = _at(rng, day)
+        first = invoice.invoice_type == "first"
+        paid_at = _at(rng, day, activated_at.get(invoice.order.order_id) if first else None)
         if k not in returned:
             drafts.append(_Draft(invoice, amount, method, paid_at))
             continue
@@ -268,7 +281,10 @@ def _malformed(template: Payment, number: int, kind: str) -> list[str]:
 
 
 def land_payments(
-    config: SimulationConfig, invoices: Sequence[Invoice], terms: BillingTerms
+    config: SimulationConfig,
+    invoices: Sequence[Invoice],
+    terms: BillingTerms,
+    activated_at: Mapping[str, datetime.datetime],
 ) -> PaymentsLanding:
     """The payment files of the window for the invoices owed.
 
@@ -276,13 +292,16 @@ def land_payments(
         config: The simulation (seed, window, payment behaviour shares).
         invoices: Every invoice owed (first and monthly).
         terms: The billing terms (payment terms).
+        activated_at: When each order was activated: no payment of a first invoice (billed
+            from the activation day) is made before that moment.
 
     Returns:
         The rows of each day's file, the well-formed rows landed, and the malformed ones.
     """
     rng = config.rng("payments")
     payments: list[Payment] = []
-    for number, draft in enumerate(_drafts(rng, config, invoices, terms.payment_terms_days), 1):
+    drafts = _drafts(rng, config, invoices, terms.payment_terms_days, activated_at)
+    for number, draft in enumerate(drafts, 1):
         payment_id = f"PAY-{number:08d}"
         made = Payment(
             payment_id,

@@ -29,6 +29,7 @@ from simulator.truth import (
     billing_terms,
     first_invoice,
     kpi_daily,
+    kpi_daily_regions,
     monthly_invoices,
     state_changes,
 )
@@ -150,7 +151,8 @@ def simulate(
     through = kpi[-1].kpi_date if kpi else config.last_day
     invoices = [first_invoice(a) for a in activated]
     invoices += [i for a in activated for i in monthly_invoices(a, through)]
-    payments = land_payments(config, invoices, billing_terms())
+    activated_at = {a.order.order_id: a.activated_at for a in activated}
+    payments = land_payments(config, invoices, billing_terms(), activated_at)
     owed = receivables(invoices, payments.payments, through, billing_terms())
 
     progress("writing landing files")
@@ -207,6 +209,7 @@ def simulate(
             activations=activated,
             invoices=invoices,
             kpi=kpi,
+            kpi_regions=kpi_daily_regions(orders, completions.submissions, activated),
             leaks=billing.leaks,
             receivables=owed,
             reminders=appointment_reminders(orders, through),

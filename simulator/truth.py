@@ -36,6 +36,7 @@ __all__ = [
     "billing_terms",
     "first_invoice",
     "kpi_daily",
+    "kpi_daily_regions",
     "monthly_invoices",
     "state_changes",
 ]
@@ -325,6 +326,62 @@ def appointment_reminders(orders: list[Order], through: datetime.date) -> list[R
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _DayEvents:
+    """What ``kpi_daily`` counts, by day and region: orders, installs, activations' hours."""
+
+    first: datetime.date
+    last: datetime.date
+    ordered: dict[tuple[datetime.date, str], int]
+    installs: dict[tuple[datetime.date, str], int]
+    hours: dict[tuple[datetime.date, str], list[float]]
+
+
+def _day_events(
+    orders: list[Order], submissions: list[LandedSubmission], activated: list[Activation]
+) -> _DayEvents | None:
+    """An order on its UTC day, an install on its work order's first submission's
+    ``completed_at`` day, an activation on its ``activated_at`` day; None without orders."""
+    if not orders:
+        return None
+    ordered: dict[tuple[datetime.date, str], int] = defaultdict(int)
+    for order in orders:
+        ordered[order.ordered_at.date(), order.address.region] += 1
+    first_submission: dict[str, LandedSubmission] = {}
+    for entry in sorted(submissions, key=lambda e: (e.submission.submitted_at, e.submission_id)):
+        first_submission.setdefault(entry.submission.work_order_id, entry)
+    installs: dict[tuple[datetime.date, str], int] = defaultdict(int)
+    for entry in first_submission.values():
+        completed_at = datetime.datetime.strptime(
+            entry.submission.payload["completed_at"], "%Y-%m-%dT%H:%M:%SZ"
+        )
+        installs[completed_at.date(), entry.submission.order.address.region] += 1
+    hours: dict[tuple[datetime.date, str], list[float]] = defaultdict(list)
+    for activation in activated:
+        key = (activation.activated_at.date(), activation.order.address.region)
+        hours[key].append(activation.hours_order_to_activation)
+    days = [day for day, _region in (*ordered, *installs, *hours)]
+    return _DayEvents(min(d for d, _ in ordered), max(days), ordered, installs, hours)
+
+
+def _kpi_rows(events: _DayEvents, regions: set[str]) -> list[KpiDay]:
+    rows = []
+    day = events.first
+    while day <= events.last:
+        hours = [h for r in regions for h in events.hours.get((day, r), [])]
+        rows.append(
+            KpiDay(
+                day,
+                sum(events.ordered.get((day, r), 0) for r in regions),
+                sum(events.installs.get((day, r), 0) for r in regions),
+                len(hours),
+                round(statistics.median(hours), 4) if hours else None,
+            )
+        )
+        day += datetime.timedelta(days=1)
+    return rows
+
+
 def kpi_daily(
     orders: list[Order], submissions: list[LandedSubmission], activated: list[Activation]
 ) -> list[KpiDay]:
@@ -333,32 +390,20 @@ def kpi_daily(
     Returns:
         One row per UTC day; empty when there are no orders.
     """
-    if not orders:
+    events = _day_events(orders, submissions, activated)
+    if events is None:
         return []
-    ordered: dict[datetime.date, int] = defaultdict(int)
-    for order in orders:
-        ordered[order.ordered_at.date()] += 1
-    first_submission: dict[str, LandedSubmission] = {}
-    for entry in sorted(submissions, key=lambda e: (e.submission.submitted_at, e.submission_id)):
-        first_submission.setdefault(entry.submission.work_order_id, entry)
-    installs: dict[datetime.date, int] = defaultdict(int)
-    for entry in first_submission.values():
-        completed_at = datetime.datetime.strptime(
-            entry.submission.payload["completed_at"], "%Y-%m-%dT%H:%M:%SZ"
-        )
-        installs[completed_at.date()] += 1
-    hours: dict[datetime.date, list[float]] = defaultdict(list)
-    for activation in activated:
-        hours[activation.activated_at.date()].append(activation.hours_order_to_activation)
+    regions = {r for _, r in (*events.ordered, *events.installs, *events.hours)}
+    return _kpi_rows(events, regions)
 
-    first = min(ordered)
-    last = max([*ordered, *installs, *hours])
-    rows = []
-    day = first
-    while day <= last:
-        median = round(statistics.median(hours[day]), 4) if hours.get(day) else None
-        rows.append(
-            KpiDay(day, ordered.get(day, 0), installs.get(day, 0), len(hours.get(day, [])), median)
-        )
-        day += datetime.timedelta(days=1)
-    return rows
+
+def kpi_daily_regions(
+    orders: list[Order], submissions: list[LandedSubmission], activated: list[Activation]
+) -> dict[str, list[KpiDay]]:
+    """``kpi_daily_regions``: ``kpi_daily`` per region with an order, over the same days."""
+    events = _day_events(orders, submissions, activated)
+    if events is None:
+        return {}
+    return {
+        region: _kpi_rows(events, {region}) for region in sorted({r for _, r in events.ordered})
+    }

@@ -9,6 +9,7 @@ from simulator.kpis import TRUCK_ROLL_COST_CENTS
 from simulator.kpis import write_truth as write_kpi_truth
 from simulator.landing import LandedSubmission, QuarantinedRecord
 from simulator.leads import Lead
+from simulator.leakage_rate import write_truth as write_leakage_rate_truth
 from simulator.legacy_billing import Leak, account_id
 from simulator.payments import Receivable
 from simulator.rules import RULES
@@ -197,6 +198,16 @@ dated (UTC) on or before that day count. `marts.receivables` checks against it.
   var `truck_roll_cost_cents`), `cost_per_install_cents` (cost / installs, rounded half up;
   empty without an install).
 
+## revenue_leakage_rate.csv — one row per region with an activation or a leak
+- `region`; `activations` (of `activations.csv`); `monthly_delivered_cents`: their monthly
+  delivered (below, `leaks.csv`) summed.
+- `leaks`: rows of `leaks.csv` in the region; `orders_leaking`: distinct orders among them.
+- `underbilled_cents`: the `delivered_not_billed` and `billed_late` amounts and the positive
+  `tier_mismatch`/`addon_mismatch` amounts; `overbilled_cents`: the `billed_not_delivered`
+  and `billed_twice` amounts and the negative mismatch amounts, as positive cents.
+- `leakage_rate`: `underbilled_cents / monthly_delivered_cents`, 6 decimals (empty without
+  deliveries). `marts.revenue_leakage_rate` checks against it.
+
 ## order_to_cash.csv — one row per `first` invoice of `invoices.csv`
 - `order_id`, `ordered_at`, `activated_at`, `invoice_id`, `amount_cents`
 - `paid_at`: the invoice's `paid_in_full_at` in `receivables.csv` (payments dated up to the
@@ -249,6 +260,7 @@ class TruthTables:
     activations: list[Activation]
     invoices: list[Invoice]
     kpi: list[KpiDay]
+    kpi_regions: dict[str, list[KpiDay]]
     quarantine: list[QuarantinedRecord]
     landed: dict[str, int]
     leaks: list[Leak]
@@ -260,6 +272,11 @@ class TruthTables:
 
 def _bool(value: bool) -> str:
     return "true" if value else "false"
+
+
+def _kpi_cells(k: KpiDay) -> list[str | int]:
+    median = k.median_hours_order_to_activation
+    return [k.orders, k.installs, k.activations, "" if median is None else f"{median:.4f}"]
 
 
 def write_truth(directory: Path, tables: TruthTables) -> None:
@@ -407,20 +424,22 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
         ["source", "records"],
         ([source, tables.landed[source]] for source in LANDED_SOURCES),
     )
+    kpi_columns = ["orders", "installs", "activations", "median_hours_order_to_activation"]
     write_csv(
         directory / "kpi_daily.csv",
-        ["kpi_date", "orders", "installs", "activations", "median_hours_order_to_activation"],
-        (
-            [
-                k.kpi_date.isoformat(),
-                k.orders,
-                k.installs,
-                k.activations,
-                ""
-                if k.median_hours_order_to_activation is None
-                else f"{k.median_hours_order_to_activation:.4f}",
-            ]
-            for k in tables.kpi
+        ["kpi_date", *kpi_columns],
+        ([k.kpi_date.isoformat(), *_kpi_cells(k)] for k in tables.kpi),
+    )
+    write_csv(
+        directory / "kpi_daily_regions.csv",
+        ["kpi_date", "region", *kpi_columns],
+        sorted(
+            (
+                [k.kpi_date.isoformat(), region, *_kpi_cells(k)]
+                for region, days in tables.kpi_regions.items()
+                for k in days
+            ),
+            key=lambda cells: (cells[0], cells[1]),
         ),
     )
     write_csv(
@@ -514,3 +533,4 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
         tables.visits.rolls,
         tables.receivables,
     )
+    write_leakage_rate_truth(directory, tables.activations, tables.leaks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import layout, queries
@@ -10,17 +11,21 @@ st.title("Revenue leakage")
 layout.require_published_marts()
 region = layout.region_filter()
 rows = queries.leaks(region)
-# amount_cents is what is at stake per month: for billed_not_delivered and billed_twice the
-# amount billed for nothing, for a tier or add-on mismatch delivered - billed (negative when
-# the customer pays too much).
-overbilling = rows["leak_type"].isin(["billed_not_delivered", "billed_twice"]) | (
-    rows["amount_cents"] < 0
+[rate] = (
+    queries.leakage_rate(region)
+    .fillna({"underbilled_cents": 0, "overbilled_cents": 0})
+    .to_dict("records")
 )
-under = int(rows.loc[~overbilling, "amount_cents"].sum())
-over = int(rows.loc[overbilling, "amount_cents"].abs().sum())
+under = int(rate["underbilled_cents"])
+over = int(rate["overbilled_cents"])
 
-leaks_col, under_col, over_col = st.columns(3)
+leaks_col, rate_col, under_col, over_col = st.columns(4)
 leaks_col.metric("Leaks", f"{len(rows):,}")
+rate_col.metric(
+    "Leakage rate",
+    "n/a" if pd.isna(rate["leakage_rate"]) else f"{rate['leakage_rate']:.2%}",
+    help="Under-billed per month / monthly revenue delivered at catalog prices.",
+)
 under_col.metric(
     "Under-billed per month",
     layout.money(under),
@@ -31,7 +36,7 @@ over_col.metric(
     layout.money(over),
     help="Billed for services not delivered, or above the tier delivered, per month, pre-tax.",
 )
-layout.source("revenue_leakage", note="the operator's BSS export reconciled with activations")
+layout.source("revenue_leakage_rate", note="KPI definitions in docs/data-contracts.md")
 
 if rows.empty:
     st.success("Every activation is billed as delivered.")

@@ -45,26 +45,18 @@ valid_col.metric(
     help=f"{int(validity['valid_submissions']):,} of {int(validity['submissions']):,} "
     "submissions received in the period pass every spine rule.",
 )
-activity_marts: tuple[str, ...]
-if region is None:
-    activity_marts = ("kpi_daily",)
-    layout.source(
-        *activity_marts,
-        "activations",
-        "completions",
-        note="orders, installs, activations from kpi_daily; median from activations; "
-        "validity from completions.",
-    )
-else:
-    activity_marts = ("orders", "work_orders", "completions", "activations")
-    layout.source(
-        *activity_marts,
-        note="kpi_daily has no region, so its definitions are applied to these marts.",
-    )
+daily_mart = "kpi_daily" if region is None else "kpi_daily_regions"
+layout.source(
+    daily_mart,
+    "activations",
+    "completions",
+    note=f"orders, installs, activations from {daily_mart}; median from activations; "
+    "validity from completions.",
+)
 
 daily = queries.daily_activity(start, end, region)
 st.altair_chart(charts.activity_chart(daily), width="stretch")
-layout.source(*activity_marts, note="per UTC day.")
+layout.source(daily_mart, note="per UTC day.")
 
 st.subheader("Coverage")
 points = queries.coverage_points(region)

@@ -307,6 +307,9 @@ def test_leakage_page_finds_every_injected_leak(serving_home: Path) -> None:
     assert _cents(metrics["Over-billed per month"]) == amounts[overbilling].abs().sum()
     by_type = at.dataframe[0].value.set_index("leak_type")["leaks"]
     assert by_type.to_dict() == leaks["leak_type"].value_counts().to_dict()
+    rates = truth(serving_home, "revenue_leakage_rate")
+    lost_share = rates["underbilled_cents"].sum() / rates["monthly_delivered_cents"].sum()
+    assert metrics["Leakage rate"] == f"{lost_share:.2%}"
 
 
 def test_sales_page_counts_every_activated_order_once(serving_home: Path, serving_sql: Sql) -> None:

@@ -11,9 +11,11 @@ import csv
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from fiberops import settings
 from simulator.legacy_billing import LEAK_TYPES
+from tests.truth_tables import mart_frame, truth_frame
 
 
 def _truth(home: Path, name: str) -> list[dict[str, str]]:
@@ -86,3 +88,17 @@ def test_malformed_billing_rows_are_quarantined_with_their_field(built_operator:
         assert record_key is not None and record_key.startswith("PO-9")
         assert record_key not in raw_orders
         assert reason
+
+
+def test_leakage_rate_per_region_matches_the_truth(built_operator: Path) -> None:
+    """The leakage-rate KPI equals the simulator's, region by region, to the cent."""
+    expected = truth_frame(built_operator, "revenue_leakage_rate")
+    got = mart_frame(
+        built_operator,
+        "select region, activations, monthly_delivered_cents, leaks, orders_leaking,"
+        " underbilled_cents, overbilled_cents, format('{:.6f}', leakage_rate) as leakage_rate"
+        " from marts.revenue_leakage_rate order by region",
+    )
+    assert len(expected) >= 2
+    assert (expected["underbilled_cents"].astype(int) > 0).any()
+    pd.testing.assert_frame_equal(got, expected)

@@ -143,7 +143,7 @@ def test_export_header_and_cancelled_rows(tmp_path: Path) -> None:
 def test_truth_and_mart_define_amount_cents_identically() -> None:
     models = Path(__file__).resolve().parents[2] / "dbt_project" / "models" / "marts" / "leakage"
     document = yaml.safe_load((models / "_leakage__models.yml").read_text())
-    [model] = document["models"]
+    [model] = [m for m in document["models"] if m["name"] == "revenue_leakage"]
     [column] = [c for c in model["columns"] if c["name"] == "amount_cents"]
 
     def definition(text: str) -> str:

@@ -175,6 +175,25 @@ def test_files_are_daily_and_dated_within_the_window(operator: Path) -> None:
             assert row["method"] in {"autopay", "ach", "card"}
 
 
+def test_no_first_invoice_is_paid_before_its_activation(operator: Path) -> None:
+    """A first invoice bills from the activation day; its customer cannot pay it earlier."""
+    activated_at = {
+        r["order_id"]: r["activated_at"] for r in _csv(operator / "truth" / "activations.csv")
+    }
+    first = {
+        r["invoice_id"]: r["order_id"]
+        for r in _csv(operator / "truth" / "invoices.csv")
+        if r["invoice_type"] == "first"
+    }
+    landed = [r for p in (operator / "landing" / "payments").glob("*.csv") for r in _csv(p)]
+    paid = [
+        r for r in landed if r["invoice_id"] in first and not r["payment_id"].startswith("PAY-9")
+    ]
+    assert paid
+    for row in paid:
+        assert row["paid_at"] >= activated_at[first[row["invoice_id"]]], row
+
+
 def test_returns_reverse_an_earlier_debit_of_the_same_invoice(operator: Path) -> None:
     landed = [r for p in (operator / "landing" / "payments").glob("*.csv") for r in _csv(p)]
     settled = {r["payment_id"]: r for r in landed if r["status"] == "settled"}

@@ -161,6 +161,33 @@ def test_kpi_daily_equals_truth(built_operator: Path) -> None:
     )
 
 
+def test_kpi_daily_regions_equals_truth(built_operator: Path) -> None:
+    truth = _truth(built_operator, "kpi_daily_regions")
+    with _serving(built_operator) as con:
+        mart = con.execute(
+            "select strftime(kpi_date, '%Y-%m-%d') as kpi_date, region, orders, installs,"
+            " activations, median_hours_order_to_activation from marts.kpi_daily_regions"
+            " order by kpi_date, region"
+        ).df()
+        total = con.execute(
+            "select sum(orders), sum(installs), sum(activations) from marts.kpi_daily"
+        ).fetchone()
+    assert truth["region"].nunique() >= 2
+    assert list(zip(mart["kpi_date"], mart["region"], strict=True)) == list(
+        zip(truth["kpi_date"], truth["region"], strict=True)
+    )
+    for column in ("orders", "installs", "activations"):
+        assert list(mart[column]) == list(truth[column].astype(int)), column
+    pd.testing.assert_series_equal(
+        mart["median_hours_order_to_activation"].astype(float),
+        truth["median_hours_order_to_activation"].astype(float),
+        atol=1e-3,
+        check_names=False,
+    )
+    # every order of the simulated operator has a region: the regions add up to kpi_daily
+    assert tuple(mart[["orders", "installs", "activations"]].sum()) == total
+
+
 @pytest.mark.parametrize(
     "mart", ["addresses", "orders", "work_orders", "completions", "activations", "kpi_daily"]
 )
