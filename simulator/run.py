@@ -11,6 +11,8 @@ from pathlib import Path
 from simulator.catalog import CATALOG
 from simulator.config import SimulationConfig
 from simulator.customers import generate_orders
+from simulator.disputes import DISPUTE_COLUMNS, land_disputes
+from simulator.disputes import file_name as dispute_file_name
 from simulator.errors import SimulatorError
 from simulator.field import generate_submissions, schedule_visits
 from simulator.inventory import INVENTORY_COLUMNS, INVENTORY_PATH, land_inventory
@@ -152,6 +154,7 @@ def simulate(
     invoices += [i for a in activated for i in monthly_invoices(a, through)]
     payments = land_payments(config, invoices, billing_terms())
     owed = receivables(invoices, payments.payments, through, billing_terms())
+    disputes = land_disputes(config, invoices)
 
     progress("writing landing files")
     write_geojson(landing / "gis" / "addresses.geojson", addresses_landing.features())
@@ -174,6 +177,8 @@ def simulate(
     write_csv(landing / EXPORT_PATH, EXPORT_COLUMNS, billing.rows)
     for day, rows in payments.files.items():
         write_csv(landing / file_name(day), PAYMENT_COLUMNS, rows)
+    for day, rows in disputes.files.items():
+        write_csv(landing / dispute_file_name(day), DISPUTE_COLUMNS, rows)
 
     progress("writing ground truth")
     landed = {
@@ -188,6 +193,7 @@ def simulate(
         "otdr": len(traces),
         "billing_export": billing.records,
         "payments": payments.records,
+        "disputes": disputes.records,
     }
     quarantine = (
         addresses_landing.quarantine
@@ -197,6 +203,7 @@ def simulate(
         + visit_log.quarantine
         + billing.quarantine
         + payments.quarantine
+        + disputes.quarantine
     )
     write_truth(
         truth_dir,
@@ -214,6 +221,7 @@ def simulate(
             visits=visit_log,
             quarantine=quarantine,
             landed=landed,
+            disputes=disputes,
         ),
     )
     return SimulationSummary(

@@ -21,6 +21,7 @@ import pytest
 from simulator_testkit import MEDIUM, Run
 
 from ingest.otdr import OtdrTrace, read_trace
+from simulator.disputes import REASONS
 
 RADIUS_M = 6_371_008.8
 SERIAL = re.compile(r"^(HWTC|ALCL|CXNK|ZTEG)[0-9A-F]{8}$")
@@ -280,6 +281,7 @@ def test_every_landed_record_is_counted(small_run: Run) -> None:
         "otdr": len(list((small_run.landing / "otdr").glob("*.sor"))),
         "billing_export": len(_billing_rows(small_run)),
         "payments": sum(len(rows) for rows in _payment_files(small_run).values()),
+        "disputes": sum(len(rows) for rows in _dispute_files(small_run).values()),
     }
     assert landed == small_run.summary.landed
 
@@ -307,6 +309,14 @@ def _payment_files(run: Run) -> dict[str, list[dict[str, str]]]:
     return files
 
 
+def _dispute_files(run: Run) -> dict[str, list[dict[str, str]]]:
+    files = {}
+    for path in sorted((run.landing / "disputes").glob("*.csv")):
+        with path.open(newline="") as handle:
+            files[f"disputes/{path.name}"] = list(csv.DictReader(handle))
+    return files
+
+
 def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
     rows = small_run.truth("quarantine")
     assert {r["source"] for r in rows} == {
@@ -317,10 +327,12 @@ def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
         "visits",
         "billing_export",
         "payments",
+        "disputes",
     }
     features = small_run.features()
     billing = _billing_rows(small_run)
     payments = _payment_files(small_run)
+    disputes = _dispute_files(small_run)
     inventory = _inventory_rows(small_run)
     for row in rows:
         index = int(row["_record_index"])
@@ -353,6 +365,16 @@ def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
                 assert not bad["amount_cents"].isdigit()
             else:
                 assert re.fullmatch(r"\d\d/\d\d/\d{4} [\d:]{8}", bad["paid_at"])
+            continue
+        if row["source"] == "disputes":
+            bad = disputes[row["_source_file"]][index]
+            assert bad["case_id"].startswith("DSP-9")
+            if row["reason_code"] == "unknown_reason":
+                assert bad["reason"] not in REASONS
+            elif row["reason_code"] == "invalid_opened_at":
+                assert re.fullmatch(r"\d\d/\d\d/\d{4} [\d:]{8}", bad["opened_at"])
+            else:
+                assert not bad["credited_cents"].isdigit()
             continue
         record = json.loads((small_run.landing / row["_source_file"]).read_text())[index]
         if row["source"] == "orders":
