@@ -703,3 +703,31 @@ def test_truth_headers_follow_the_contract(small_run: Run) -> None:
         "window_end_at",
     ]
     assert (small_run.home / "truth" / "README.md").read_text().startswith("# Ground truth")
+
+
+def test_disputes_name_owed_invoices_and_their_rate_counts_them(small_run: Run) -> None:
+    invoices = {i["invoice_id"]: i for i in small_run.truth("invoices")}
+    cases = small_run.truth("disputes")
+    assert cases, "no invoice was disputed on this seed"
+    for case in cases:
+        invoice = invoices[case["invoice_id"]]
+        assert case["region"] == invoice["region"]
+        assert case["invoice_month"] == invoice["billing_period_start"][:7] + "-01"
+        assert case["opened_at"][:10] > invoice["billing_period_start"]
+        resolution = (case["resolved_at"], case["outcome"], case["credited_cents"])
+        if case["resolved_at"]:
+            assert case["resolved_at"] > case["opened_at"]
+            assert 0 <= int(case["credited_cents"]) <= int(invoice["amount_cents"])
+            assert (case["outcome"] == "upheld") == (case["credited_cents"] == "0"), case
+        else:
+            assert resolution == ("", "", ""), case
+    months = small_run.truth("billing_dispute_rate_monthly")
+    assert sum(int(m["invoices_issued"]) for m in months) == len(invoices)
+    assert sum(int(m["invoices_disputed"]) for m in months) == len({c["invoice_id"] for c in cases})
+    assert sum(int(m["credited_cents"]) for m in months) == sum(
+        int(c["credited_cents"] or 0) for c in cases
+    )
+    landed = sum(len(rows) for rows in _dispute_files(small_run).values())
+    quarantined = [q for q in small_run.truth("quarantine") if q["source"] == "disputes"]
+    resolved = sum(bool(c["resolved_at"]) for c in cases)
+    assert landed == len(cases) + resolved + len(quarantined)
