@@ -3,9 +3,11 @@
 A share of the invoices owed (``truth/invoices.csv``) is disputed by the customer some days
 after its bill date (``DISPUTE_SHARE``; ``TIER_CHANGED_DISPUTE_SHARE`` when the technician
 delivered another tier than the one ordered, so that the bill is not what the customer
-expected). A dispute is resolved some days later, ``credited`` (part of the amount, or all of
-it for a duplicate charge, credited back) or ``upheld`` (the invoice stands), or is still open
-at the end of the window.
+expected, and ``LEAK_DISPUTE_SHARE`` when the operator's own BSS mis-bills the order, a
+revenue leak of ``simulator.legacy_billing``: billed twice, another tier or other add-ons).
+A dispute is resolved some days later, ``credited`` (part of the amount, or all of it for a
+duplicate charge, credited back) or ``upheld`` (the invoice stands), or is still open at the
+end of the window.
 
 The CRM exports the cases that changed each day, one CSV file per day
 (``landing/disputes/disputes_<YYYY-MM-DD>.csv``): a case appears on the day it was opened
@@ -29,6 +31,7 @@ from pathlib import Path
 
 from simulator.config import SimulationConfig
 from simulator.landing import QuarantinedRecord
+from simulator.legacy_billing import Leak
 from simulator.timefmt import iso
 from simulator.truth import Invoice
 from simulator.writers import write_csv
@@ -65,6 +68,14 @@ DISPUTE_SHARE = 0.08
 """Share of the invoices owed that are disputed."""
 TIER_CHANGED_DISPUTE_SHARE = 0.4
 """Share of the invoices disputed when the delivered tier is not the one ordered."""
+LEAK_DISPUTE_SHARE = 0.4
+"""Share of the invoices disputed when the BSS bills the order wrongly (``LEAK_REASONS``)."""
+LEAK_REASONS = {
+    "billed_twice": "duplicate_charge",
+    "tier_mismatch": "wrong_tier",
+    "addon_mismatch": "wrong_amount",
+}
+"""The revenue leaks a customer notices on a bill, and the reason they give."""
 CREDITED_SHARE = 0.55
 OPENED_AFTER_DAYS = (1, 10)
 RESOLVED_AFTER_DAYS = (1, 6)
@@ -141,14 +152,20 @@ def _tier_changed(invoice: Invoice) -> bool:
 
 
 def _dispute(
-    rng: random.Random, number: int, invoice: Invoice, window_end: datetime.datetime
+    rng: random.Random,
+    number: int,
+    invoice: Invoice,
+    noticed: str | None,
+    window_end: datetime.datetime,
 ) -> Dispute | None:
-    """The case opened on ``invoice``, resolved or not by ``window_end``; None if opened later."""
+    """The case opened on ``invoice`` (for the ``noticed`` reason, else a drawn one), resolved
+    or not by ``window_end``; None if opened later."""
     opened_day = invoice.billing_period_start + datetime.timedelta(
         days=rng.randint(*OPENED_AFTER_DAYS)
     )
     opened_at = _at(rng, opened_day)
-    reason = "wrong_tier" if _tier_changed(invoice) else rng.choices(REASONS, REASON_WEIGHTS)[0]
+    drawn = rng.choices(REASONS, REASON_WEIGHTS)[0]
+    reason = noticed or drawn
     resolved_at = _at(rng, opened_day + datetime.timedelta(days=rng.randint(*RESOLVED_AFTER_DAYS)))
     credited = rng.random() < CREDITED_SHARE
     share = rng.uniform(*PARTIAL_CREDIT)
@@ -175,23 +192,41 @@ def _malformed(template: Dispute, number: int, kind: str) -> list[str]:
     return cells
 
 
-def land_disputes(config: SimulationConfig, invoices: Sequence[Invoice]) -> DisputesLanding:
+def _noticed(invoice: Invoice, leaked: dict[str, str]) -> tuple[float, str | None]:
+    """How likely the customer disputes ``invoice``, and the reason when it is known."""
+    if _tier_changed(invoice):
+        return TIER_CHANGED_DISPUTE_SHARE, "wrong_tier"
+    if invoice.order.order_id in leaked:
+        return LEAK_DISPUTE_SHARE, leaked[invoice.order.order_id]
+    return DISPUTE_SHARE, None
+
+
+def land_disputes(
+    config: SimulationConfig, invoices: Sequence[Invoice], leaks: Sequence[Leak] = ()
+) -> DisputesLanding:
     """The dispute files of the window for the invoices owed.
 
     Args:
         config: The simulation (seed, window).
         invoices: Every invoice owed (first and monthly).
+        leaks: The revenue leaks injected into the BSS export; a customer whose order is
+            billed twice or with another tier or add-ons disputes more often.
 
     Returns:
         The rows of each day's file, the cases landed, and the malformed rows.
     """
     rng = config.rng("disputes")
+    leaked = {
+        leak.order.order_id: LEAK_REASONS[leak.leak_type]
+        for leak in sorted(leaks, key=lambda leak: (leak.order.order_id, leak.leak_type))
+        if leak.leak_type in LEAK_REASONS
+    }
     disputes: list[Dispute] = []
     for invoice in sorted(invoices, key=lambda i: i.invoice_id):
-        share = TIER_CHANGED_DISPUTE_SHARE if _tier_changed(invoice) else DISPUTE_SHARE
+        share, noticed = _noticed(invoice, leaked)
         if rng.random() >= share:
             continue
-        case = _dispute(rng, len(disputes) + 1, invoice, config.window_end)
+        case = _dispute(rng, len(disputes) + 1, invoice, noticed, config.window_end)
         if case is not None:
             disputes.append(case)
     files: dict[datetime.date, list[list[str]]] = defaultdict(list)

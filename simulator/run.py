@@ -154,7 +154,7 @@ def simulate(
     invoices += [i for a in activated for i in monthly_invoices(a, through)]
     payments = land_payments(config, invoices, billing_terms())
     owed = receivables(invoices, payments.payments, through, billing_terms())
-    disputes = land_disputes(config, invoices)
+    disputes = land_disputes(config, invoices, billing.leaks)
 
     progress("writing landing files")
     write_geojson(landing / "gis" / "addresses.geojson", addresses_landing.features())

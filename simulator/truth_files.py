@@ -235,7 +235,9 @@ file's `hours_first_roll_to_completion`.
 The CRM exports the cases that changed each day (`landing/disputes/disputes_<YYYY-MM-DD>.csv`):
 a case on the day it was opened, and again, in its final state, on the day it was resolved.
 About 8 % of the invoices of `invoices.csv` are disputed, 40 % of those whose delivered tier
-is not the ordered one (reason `wrong_tier`). A row here is the case as it stands at the end
+is not the ordered one (reason `wrong_tier`) and 40 % of those of an order that `leaks.csv`
+says the BSS bills twice (`duplicate_charge`), with another tier (`wrong_tier`) or other
+add-ons (`wrong_amount`). A row here is the case as it stands at the end
 of the window (its latest row).
 - `case_id`, `invoice_id`, `order_id`, `region` (the invoice's), `invoice_month` (first day of
   the month of the invoice's `billing_period_start`), `opened_at`, `reason`

@@ -228,8 +228,7 @@ def test_billing_dispute_rate_monthly_equals_the_truth_for_the_issued_invoices(
     _assert_equal(
         mart, expected[list(truth.columns)], ["invoice_month", "region"], approx=("dispute_rate",)
     )
-    assert (mart["invoices_disputed"].astype(int) > 0).any()
-    assert (mart["credited_cents"].astype(int) > 0).any()
+    assert (mart["invoices_disputed"].astype(int) > 0).any(), "no issued invoice disputed"
 
 
 @pytest.mark.parametrize(
