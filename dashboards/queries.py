@@ -32,6 +32,7 @@ __all__ = [
     "activation_summary",
     "address_availability",
     "arpu_monthly",
+    "billing_dispute_rate_monthly",
     "appointment_slots",
     "bookable_job_types",
     "completion_validity",
@@ -41,6 +42,7 @@ __all__ = [
     "dispatch_jobs_by_type",
     "dispatch_routes",
     "dispatch_stops",
+    "dispatch_to_completion_daily",
     "dunning_stages",
     "first_visit_completion",
     "fulfilment_stages",
@@ -48,6 +50,7 @@ __all__ = [
     "leaks",
     "overdue_invoices",
     "receivables_summary",
+    "review_hours_daily",
     "rework_by_cause",
     "sales_funnel",
     "subscriber_orders",
@@ -803,3 +806,51 @@ order by visit_date
 def truck_roll_cost_daily(region: str | None = None) -> pd.DataFrame:
     """Installs, truck rolls and their cost per day (``marts.truck_roll_cost_daily``)."""
     return _query(_TRUCK_ROLL_COST_DAILY, region=region)
+
+
+_REVIEW_HOURS_DAILY = """
+select review_date, region, entered_review, released, still_open, hours_in_review,
+    median_hours_in_review, mean_hours_in_review
+from marts.review_hours_daily
+where $region is null or region = $region
+order by review_date, region
+"""
+
+
+def review_hours_daily(region: str | None = None) -> pd.DataFrame:
+    """Submissions entering manual review per day and region, their releases and hours in
+    review (``marts.review_hours_daily``)."""
+    return _query(_REVIEW_HOURS_DAILY, region=region)
+
+
+_DISPATCH_TO_COMPLETION_DAILY = """
+select completion_date, region, work_orders_completed, median_hours_dispatch_to_completion,
+    p90_hours_dispatch_to_completion, mean_hours_dispatch_to_completion,
+    max_hours_dispatch_to_completion
+from marts.dispatch_to_completion_daily
+where $region is null or region = $region
+order by completion_date, region
+"""
+
+
+def dispatch_to_completion_daily(region: str | None = None) -> pd.DataFrame:
+    """Hours from the first truck roll to the accepted completion, per completion day and
+    region (``marts.dispatch_to_completion_daily``)."""
+    return _query(_DISPATCH_TO_COMPLETION_DAILY, region=region)
+
+
+_BILLING_DISPUTE_RATE_MONTHLY = """
+select invoice_month, sum(invoices_issued) as invoices_issued,
+    sum(invoices_disputed) as invoices_disputed, sum(disputes_open) as disputes_open,
+    sum(credited_cents) as credited_cents
+from marts.billing_dispute_rate_monthly
+where $region is null or region = $region
+group by invoice_month
+order by invoice_month
+"""
+
+
+def billing_dispute_rate_monthly(region: str | None = None) -> pd.DataFrame:
+    """Invoices issued and disputed, open disputes and credits per invoice month
+    (``marts.billing_dispute_rate_monthly``, regions summed; rate = disputed / issued)."""
+    return _query(_BILLING_DISPUTE_RATE_MONTHLY, region=region)

@@ -24,6 +24,7 @@ from ingest.sources import (
     billing_export,
     catalog,
     completions,
+    disputes,
     inventory,
     orders,
     otdr_traces,
@@ -114,6 +115,7 @@ SOURCES: dict[str, Source] = {
             ("billing_subscriptions",),
         ),
         Source("payments", "payments", ("*.csv",), payments.parse, ("payments",)),
+        Source("disputes", "disputes", ("*.csv",), disputes.parse, ("billing_disputes",)),
         Source(
             "otdr",
             "otdr",

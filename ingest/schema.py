@@ -194,6 +194,15 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "return_code": "VARCHAR",
         "paid_at": "TIMESTAMP",
     },
+    "billing_disputes": {
+        "case_id": "VARCHAR",
+        "invoice_id": "VARCHAR",
+        "opened_at": "TIMESTAMP",
+        "reason": "VARCHAR",
+        "resolved_at": "TIMESTAMP",
+        "outcome": "VARCHAR",
+        "credited_cents": "BIGINT",
+    },
     "field_visits": {
         "visit_id": "VARCHAR",
         "work_order_id": "VARCHAR",

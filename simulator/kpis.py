@@ -1,15 +1,18 @@
-"""The truth of the KPI marts: activation milestones, technicians' days, truck-roll cost and
-order to cash, computed from what the simulator landed, independently of the SQL.
+"""The truth of the KPI marts: activation milestones, technicians' days, truck-roll cost,
+order to cash, manual review hours and dispatch-to-completion hours, computed from what the
+simulator landed, independently of the SQL.
 
 Each function reads the simulator's own records (the landed truck rolls, the landed
 submissions, the activations, the invoices owed and their receivables) and applies the
-definition of docs/data-contracts.md ("KPI definitions"); ``write_truth`` writes the four
-files next to the other truth files.
+definition of docs/data-contracts.md ("KPI definitions"); ``write_truth`` writes the files
+next to the other truth files.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
+import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,11 +28,15 @@ from simulator.writers import write_csv
 __all__ = [
     "TRUCK_ROLL_COST_CENTS",
     "CashedOrder",
+    "DispatchDay",
     "Milestones",
+    "ReviewDay",
     "RollCostDay",
     "TechnicianDay",
     "activation_milestones",
+    "dispatch_to_completion_daily",
     "order_to_cash",
+    "review_hours_daily",
     "technician_daily",
     "truck_roll_cost_daily",
     "write_truth",
@@ -326,6 +333,145 @@ def order_to_cash(
     )
 
 
+def _p90(values: Sequence[float]) -> float:
+    """The 90th percentile, interpolated linearly between the two nearest ranks."""
+    ordered = sorted(values)
+    position = 0.9 * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDay:
+    """Submissions that entered manual review on one UTC day in one region
+    (``review_hours_daily``).
+
+    Attributes:
+        review_date: UTC date of the failing submissions' ``submitted_at``.
+        region: Region of the work order's address.
+        entered_review: Submissions failing an error rule received that day.
+        released: Of those, the ones a later valid version released.
+        hours: ``released_at - submitted_at`` of each released one, hours.
+    """
+
+    review_date: datetime.date
+    region: str
+    entered_review: int
+    released: int
+    hours: tuple[float, ...]
+
+    def cells(self) -> list[str | int]:
+        hours = self.hours
+        return [
+            self.review_date.isoformat(),
+            self.region,
+            self.entered_review,
+            self.released,
+            self.entered_review - self.released,
+            _cell(sum(hours)),
+            _cell(statistics.median(hours) if hours else None),
+            _cell(statistics.fmean(hours) if hours else None),
+        ]
+
+
+REVIEW_COLUMNS = (
+    "review_date",
+    "region",
+    "entered_review",
+    "released",
+    "still_open",
+    "hours_in_review",
+    "median_hours_in_review",
+    "mean_hours_in_review",
+)
+
+
+def review_hours_daily(submissions: Sequence[LandedSubmission]) -> list[ReviewDay]:
+    """Per day and region, the landed submissions that failed an error rule and their release.
+
+    A failing submission is released by the first later version of its work order that
+    passes (by ``submitted_at``, then version, then submission id); its hours in review run
+    from its own ``submitted_at`` to that one's. Sorted by day, then region.
+    """
+    valid = sorted(
+        (e for e in submissions if e.is_valid),
+        key=lambda e: (e.submission.submitted_at, e.submission.version, e.submission_id),
+    )
+    days: dict[tuple[datetime.date, str], list[float | None]] = defaultdict(list)
+    for entry in submissions:
+        if entry.is_valid:
+            continue
+        failing = entry.submission
+        release = next(
+            (
+                v.submission.submitted_at
+                for v in valid
+                if v.submission.work_order_id == failing.work_order_id
+                and v.submission.version > failing.version
+            ),
+            None,
+        )
+        key = (failing.submitted_at.date(), failing.order.address.region)
+        days[key].append(_hours(failing.submitted_at, release))
+    return [
+        ReviewDay(
+            day,
+            region,
+            len(of_day),
+            sum(h is not None for h in of_day),
+            tuple(h for h in of_day if h is not None),
+        )
+        for (day, region), of_day in sorted(days.items())
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchDay:
+    """Activated work orders whose accepted completion fell on one UTC day in one region
+    (``dispatch_to_completion_daily``): hours from the first truck roll to that completion."""
+
+    completion_date: datetime.date
+    region: str
+    hours: tuple[float, ...]
+
+    def cells(self) -> list[str | int]:
+        return [
+            self.completion_date.isoformat(),
+            self.region,
+            len(self.hours),
+            _cell(statistics.median(self.hours)),
+            _cell(_p90(self.hours)),
+            _cell(statistics.fmean(self.hours)),
+            _cell(max(self.hours)),
+        ]
+
+
+DISPATCH_COLUMNS = (
+    "completion_date",
+    "region",
+    "work_orders_completed",
+    "median_hours_dispatch_to_completion",
+    "p90_hours_dispatch_to_completion",
+    "mean_hours_dispatch_to_completion",
+    "max_hours_dispatch_to_completion",
+)
+
+
+def dispatch_to_completion_daily(milestones: Sequence[Milestones]) -> list[DispatchDay]:
+    """Per completion day and region, ``first_roll_at`` to ``completed_at`` of each activation.
+
+    Activations without a landed roll are left out. Sorted by day, then region.
+    """
+    days: dict[tuple[datetime.date, str], list[float]] = defaultdict(list)
+    for m in milestones:
+        if m.first_roll_at is None:
+            continue
+        key = (m.completed_at.date(), m.activation.order.address.region)
+        days[key].append((m.completed_at - m.first_roll_at).total_seconds() / 3600)
+    return [DispatchDay(day, region, tuple(hours)) for (day, region), hours in sorted(days.items())]
+
+
 def write_truth(
     directory: Path,
     activations: Sequence[Activation],
@@ -333,12 +479,14 @@ def write_truth(
     rolls: dict[str, Roll],
     receivables: Sequence[Receivable],
 ) -> None:
-    """``activation_milestones.csv``, ``technician_daily.csv``, ``truck_roll_cost_daily.csv``
-    and ``order_to_cash.csv``."""
+    """``activation_milestones.csv``, ``technician_daily.csv``, ``truck_roll_cost_daily.csv``,
+    ``order_to_cash.csv``, ``review_hours_daily.csv`` and
+    ``dispatch_to_completion_daily.csv``."""
+    milestones = activation_milestones(activations, submissions, rolls)
     write_csv(
         directory / "activation_milestones.csv",
         MILESTONE_COLUMNS,
-        (m.cells() for m in activation_milestones(activations, submissions, rolls)),
+        (m.cells() for m in milestones),
     )
     write_csv(
         directory / "technician_daily.csv",
@@ -354,4 +502,14 @@ def write_truth(
         directory / "order_to_cash.csv",
         CASH_COLUMNS,
         (c.cells() for c in order_to_cash(activations, receivables)),
+    )
+    write_csv(
+        directory / "review_hours_daily.csv",
+        REVIEW_COLUMNS,
+        (d.cells() for d in review_hours_daily(submissions)),
+    )
+    write_csv(
+        directory / "dispatch_to_completion_daily.csv",
+        DISPATCH_COLUMNS,
+        (d.cells() for d in dispatch_to_completion_daily(milestones)),
     )

@@ -11,6 +11,8 @@ from pathlib import Path
 from simulator.catalog import CATALOG
 from simulator.config import SimulationConfig
 from simulator.customers import generate_orders
+from simulator.disputes import DISPUTE_COLUMNS, land_disputes
+from simulator.disputes import file_name as dispute_file_name
 from simulator.errors import SimulatorError
 from simulator.field import generate_submissions, schedule_visits
 from simulator.inventory import INVENTORY_COLUMNS, INVENTORY_PATH, land_inventory
@@ -154,6 +156,7 @@ def simulate(
     activated_at = {a.order.order_id: a.activated_at for a in activated}
     payments = land_payments(config, invoices, billing_terms(), activated_at)
     owed = receivables(invoices, payments.payments, through, billing_terms())
+    disputes = land_disputes(config, invoices, billing.leaks)
 
     progress("writing landing files")
     write_geojson(landing / "gis" / "addresses.geojson", addresses_landing.features())
@@ -176,6 +179,8 @@ def simulate(
     write_csv(landing / EXPORT_PATH, EXPORT_COLUMNS, billing.rows)
     for day, rows in payments.files.items():
         write_csv(landing / file_name(day), PAYMENT_COLUMNS, rows)
+    for day, rows in disputes.files.items():
+        write_csv(landing / dispute_file_name(day), DISPUTE_COLUMNS, rows)
 
     progress("writing ground truth")
     landed = {
@@ -190,6 +195,7 @@ def simulate(
         "otdr": len(traces),
         "billing_export": billing.records,
         "payments": payments.records,
+        "disputes": disputes.records,
     }
     quarantine = (
         addresses_landing.quarantine
@@ -199,6 +205,7 @@ def simulate(
         + visit_log.quarantine
         + billing.quarantine
         + payments.quarantine
+        + disputes.quarantine
     )
     write_truth(
         truth_dir,
@@ -217,6 +224,7 @@ def simulate(
             visits=visit_log,
             quarantine=quarantine,
             landed=landed,
+            disputes=disputes,
         ),
     )
     return SimulationSummary(

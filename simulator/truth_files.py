@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.disputes import DisputesLanding
+from simulator.disputes import write_truth as write_dispute_truth
 from simulator.kpis import TRUCK_ROLL_COST_CENTS
 from simulator.kpis import write_truth as write_kpi_truth
 from simulator.landing import LandedSubmission, QuarantinedRecord
@@ -34,6 +36,7 @@ LANDED_SOURCES = (
     "otdr",
     "billing_export",
     "payments",
+    "disputes",
 )
 
 README = """\
@@ -114,6 +117,10 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
     (`65.00`), and `invalid_paid_at`: one whose `paid_at` is `DD/MM/YYYY HH:MM:SS`
     (`_record_index` counts the file's data rows from 0). Their `payment_id` (`PAY-9…`)
     nothing else refers to; they pay nothing.
+  - `unknown_reason`: a dispute row whose `reason` is not in the CRM's list,
+    `invalid_opened_at`: one whose `opened_at` is `DD/MM/YYYY HH:MM:SS`, and
+    `non_integer_credit`: one whose `credited_cents` is a decimal amount (`12.50`). Their
+    `case_id` (`DSP-9…`) nothing else refers to.
 
 ## landed.csv — landed records per source
 - `source`, `records`: as the contract counts them (features, placemarks, offerings,
@@ -214,6 +221,49 @@ dated (UTC) on or before that day count. `marts.receivables` checks against it.
   data's last day); empty while a balance is left.
 - `days_order_to_cash`: `ordered_at` to `paid_at`, days, 6 decimals; empty while unpaid.
 
+## review_hours_daily.csv — one row per day and region with a submission entering review
+A landed submission that fails an error rule (`completions.csv`, `is_valid` false) enters
+manual review when it is received; the first later version of the same work order that is
+valid (by `submitted_at`, then version, then `submission_id`) releases it.
+- `review_date` (UTC date of the failing submission's `submitted_at`), `region` (the work
+  order's address), `entered_review` (failing submissions received that day), `released`
+  (of those, the ones released), `still_open` (the others);
+- `hours_in_review`: the released ones' hours from their `submitted_at` to the releasing
+  version's `submitted_at`, summed (0 when none was released); `median_hours_in_review`,
+  `mean_hours_in_review`: their median and mean, empty when none was released. 4 decimals.
+
+## dispatch_to_completion_daily.csv — one row per completion day and region
+Over the activations of `activation_milestones.csv` with a landed truck roll: from
+`first_roll_at` (the dispatch system's first roll to the work order arriving) to
+`completed_at` (the accepted completion: the activating submission's), in hours, i.e. that
+file's `hours_first_roll_to_completion`.
+- `completion_date` (UTC date of `completed_at`), `region`, `work_orders_completed`;
+  `median_hours_dispatch_to_completion`, `p90_hours_dispatch_to_completion` (linear
+  interpolation between ranks), `mean_hours_dispatch_to_completion`,
+  `max_hours_dispatch_to_completion`, 4 decimals.
+
+## disputes.csv — one row per billing dispute case of `landing/disputes/`
+The CRM exports the cases that changed each day (`landing/disputes/disputes_<YYYY-MM-DD>.csv`):
+a case on the day it was opened, and again, in its final state, on the day it was resolved.
+About 8 % of the invoices of `invoices.csv` are disputed, 40 % of those whose delivered tier
+is not the ordered one (reason `wrong_tier`) and 40 % of those of an order that `leaks.csv`
+says the BSS bills twice (`duplicate_charge`), with another tier (`wrong_tier`) or other
+add-ons (`wrong_amount`). A row here is the case as it stands at the end
+of the window (its latest row).
+- `case_id`, `invoice_id`, `order_id`, `region` (the invoice's), `invoice_month` (first day of
+  the month of the invoice's `billing_period_start`), `opened_at`, `reason`
+  (`wrong_amount`, `wrong_tier`, `duplicate_charge`, `service_outage`, `install_fee`);
+  `resolved_at`, `outcome` (`credited` or `upheld`), `credited_cents` (0 when upheld; the
+  whole amount for a duplicate charge): empty while open.
+
+## billing_dispute_rate_monthly.csv — one row per invoice month and region of `invoices.csv`
+- `invoice_month`, `region` (as `disputes.csv`), `invoices_issued` (invoices of
+  `invoices.csv`), `invoices_disputed` (of those, the ones with a case in `disputes.csv`),
+  `dispute_rate` (`invoices_disputed / invoices_issued`, 6 decimals), `disputes_open` (their
+  cases not resolved), `credited_cents` (what their `credited` cases credited). The mart counts
+  the invoices the actions issued: an order held back from billing (its ONT behind a network
+  fault) is in this file and not in the mart.
+
 ## leaks.csv — one row per revenue leak injected into `landing/billing/subscriptions.csv`
 The legacy billing export (the operator's BSS) bills its `active` rows; `marts.revenue_leakage`
 reconciles them with the activations of `activations.csv`.
@@ -268,6 +318,7 @@ class TruthTables:
     reminders: list[Reminder]
     leads: list[Lead]
     visits: VisitsLanding
+    disputes: DisputesLanding | None = None
 
 
 def _bool(value: bool) -> str:
@@ -534,3 +585,5 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
         tables.receivables,
     )
     write_leakage_rate_truth(directory, tables.activations, tables.leaks)
+    if tables.disputes is not None:
+        write_dispute_truth(directory, tables.invoices, tables.disputes)

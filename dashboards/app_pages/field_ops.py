@@ -86,6 +86,47 @@ with cost_day_col:
     )
     layout.source("truck_roll_cost_daily")
 
+st.subheader("Dispatch to completion")
+dispatch = queries.dispatch_to_completion_daily(region)
+if dispatch.empty:
+    st.write("No activated work order with a logged truck roll.")
+else:
+    completed = int(dispatch["work_orders_completed"].sum())
+    weighted = dispatch["mean_hours_dispatch_to_completion"] * dispatch["work_orders_completed"]
+    done_col, mean_col, max_col = st.columns(3)
+    done_col.metric("Work orders completed", f"{completed:,}")
+    mean_col.metric(
+        "Mean hours dispatch → completion",
+        f"{float(weighted.sum()) / completed:,.1f} h",
+        help="From the first truck roll's arrival to the completion that activated the work order.",
+    )
+    max_col.metric(
+        "Longest dispatch → completion",
+        f"{float(dispatch['max_hours_dispatch_to_completion'].max()):,.1f} h",
+        help="A return visit after an unfinished roll makes it days.",
+    )
+    st.line_chart(
+        dispatch,
+        x="completion_date",
+        y="median_hours_dispatch_to_completion",
+        color="region",
+    )
+    st.dataframe(
+        dispatch.round(
+            {
+                "median_hours_dispatch_to_completion": 1,
+                "p90_hours_dispatch_to_completion": 1,
+                "mean_hours_dispatch_to_completion": 1,
+                "max_hours_dispatch_to_completion": 1,
+            }
+        ),
+        hide_index=True,
+    )
+layout.source(
+    "dispatch_to_completion_daily",
+    note="per work order: activation_milestones.hours_first_roll_to_completion",
+)
+
 st.subheader("Technicians' days")
 days = queries.technician_daily(region)
 per_technician = (

@@ -59,3 +59,28 @@ else:
         hide_index=True,
     )
 layout.source("receivables")
+
+st.subheader("Billing disputes")
+disputes = queries.billing_dispute_rate_monthly(region)
+issued = int(disputes["invoices_issued"].sum())
+disputed = int(disputes["invoices_disputed"].sum())
+rate_col, open_col, credited_col = st.columns(3)
+rate_col.metric(
+    "Dispute rate",
+    f"{disputed / issued:.1%}" if issued else "—",
+    help=f"{disputed:,} of {issued:,} invoices issued are named by a dispute case of the CRM.",
+)
+open_col.metric("Disputes open", f"{int(disputes['disputes_open'].sum()):,}")
+credited_col.metric(
+    "Credited on disputes",
+    layout.money(int(disputes["credited_cents"].sum())),
+    help="What the CRM credited back on resolved disputes (no credit note is raised here).",
+)
+st.dataframe(
+    disputes.assign(
+        dispute_rate=(disputes["invoices_disputed"] / disputes["invoices_issued"]).round(4),
+        credited=disputes["credited_cents"].map(layout.money),
+    ).drop(columns="credited_cents"),
+    hide_index=True,
+)
+layout.source("billing_dispute_rate_monthly", note="by the month of the invoice's billing period")

@@ -210,9 +210,30 @@ def test_review_queue_holds_the_defective_submissions_without_a_valid_correction
     at.switch_page("app_pages/review_queue.py").run()
 
     assert not at.exception
-    assert _metrics(at)["Waiting for a correction"] == f"{len(waiting):,}"
-    [queue, _rules] = at.dataframe
+    metrics = _metrics(at)
+    assert metrics["Waiting for a correction"] == f"{len(waiting):,}"
+    [queue, review_days, _rules] = at.dataframe
     assert set(queue.value["submission_id"]) == set(waiting["submission_id"])
+    hours = truth(serving_home, "review_hours_daily")
+    released = int(hours["released"].sum())
+    assert _count(metrics["Entered review"]) == hours["entered_review"].sum() > 0
+    assert _count(metrics["Released"]) == released > 0
+    assert _count(metrics["Still open"]) == hours["still_open"].sum() == len(waiting)
+    mean = hours["hours_in_review"].sum() / released
+    assert metrics["Mean hours in review"] == f"{mean:,.1f} h"
+    assert len(review_days.value) == len(hours)
+
+
+def test_review_hours_follow_the_region_filter(serving_home: Path) -> None:
+    hours = truth(serving_home, "review_hours_daily")
+    region = str(hours["region"].iloc[0])
+    at = _app().run()
+    at.switch_page("app_pages/review_queue.py").run()
+    at.selectbox(key="region").select(region).run()
+
+    assert not at.exception
+    in_region = hours[hours["region"] == region]
+    assert _count(_metrics(at)["Entered review"]) == in_region["entered_review"].sum()
 
 
 def test_dispatch_page_shows_every_job_of_the_day_and_each_route(
@@ -289,6 +310,18 @@ def test_order_to_cash_page_shows_the_truths_balances(serving_home: Path, servin
     assert int(metrics["Invoices overdue"]) == (receivables["days_overdue"] > 0).sum()
     stages = at.dataframe[0].value.set_index("dunning_stage")["invoices"]
     assert stages.to_dict() == receivables["dunning_stage"].value_counts().to_dict()
+    invoices = {
+        row[0]
+        for row in serving_sql(
+            "select invoice_id from marts.invoices where invoice_type in ('first', 'monthly')"
+        )
+    }
+    cases = truth(serving_home, "disputes")
+    cases = cases[cases["invoice_id"].isin(invoices)]
+    assert len(cases) > 0
+    assert metrics["Dispute rate"] == f"{cases['invoice_id'].nunique() / len(invoices):.1%}"
+    assert _count(metrics["Disputes open"]) == cases["resolved_at"].isna().sum()
+    assert _cents(metrics["Credited on disputes"]) == cases["credited_cents"].fillna(0).sum()
 
 
 def test_leakage_page_finds_every_injected_leak(serving_home: Path) -> None:
@@ -505,6 +538,15 @@ def test_field_ops_page_shows_the_truths_rolls_rework_and_cost(serving_home: Pat
     cost = int(costs["truck_roll_cost_cents"].sum())
     assert _count(metrics["Truck rolls"]) == costs["truck_rolls"].sum()
     assert _cents(metrics["Truck-roll cost per install"]) == (2 * cost + installs) // (2 * installs)
+    dispatch = truth(serving_home, "dispatch_to_completion_daily")
+    completed = int(dispatch["work_orders_completed"].sum())
+    hours = (
+        dispatch["mean_hours_dispatch_to_completion"] * dispatch["work_orders_completed"]
+    ).sum()
+    assert _count(metrics["Work orders completed"]) == completed > 0
+    assert metrics["Mean hours dispatch → completion"] == f"{hours / completed:,.1f} h"
+    longest = dispatch["max_hours_dispatch_to_completion"].max()
+    assert metrics["Longest dispatch → completion"] == f"{longest:,.1f} h"
     (causes,) = [f.value for f in at.dataframe if "repeat_rolls" in f.value.columns]
     by_cause = causes.set_index("cause")["repeat_rolls"]
     assert by_cause.to_dict() == rework["cause"].value_counts().to_dict()

@@ -11,6 +11,7 @@ columns included. The rows cover the business rules the marts implement:
   upgrade on site; with days where nothing happens before the last activation;
 - billing export: the first activation billed right, the cancelled order never billed;
 - payments: an ACH debit of the first order's invoice, returned, then paid again by card;
+- billing disputes: the first order's invoice disputed, exported open, then resolved credited;
 - otdr traces: valid completions attach traces that pass, at every nominal wavelength, two
   half-way between nominal ones and a mis-scaled one.
 """
@@ -106,6 +107,10 @@ RAW_TABLES: dict[str, str] = {
         "payment_id VARCHAR, invoice_id VARCHAR, customer_id VARCHAR, amount_cents BIGINT,"
         " method VARCHAR, status VARCHAR, return_code VARCHAR, paid_at TIMESTAMP"
     ),
+    "billing_disputes": (
+        "case_id VARCHAR, invoice_id VARCHAR, opened_at TIMESTAMP, reason VARCHAR,"
+        " resolved_at TIMESTAMP, outcome VARCHAR, credited_cents BIGINT"
+    ),
     "field_visits": (
         "visit_id VARCHAR, work_order_id VARCHAR, technician_id VARCHAR, job_type VARCHAR,"
         " arrived_at TIMESTAMP, departed_at TIMESTAMP, outcome VARCHAR, exception_cause VARCHAR,"
@@ -158,6 +163,11 @@ BILLING_SUBSCRIPTIONS = [
     ("ACC-000002", "PO-000002", "fiber-500", [], 6500, None, "cancelled"),
 ]
 
+DISPUTE_OPENED = ("DSP-00000001", "INV-PO-000001-202609", datetime(2026, 9, 6, 9), "wrong_amount")
+BILLING_DISPUTES = [
+    (*DISPUTE_OPENED, None, None, None),
+    (*DISPUTE_OPENED, datetime(2026, 9, 8, 15, 0), "credited", 1200),
+]
 PAYMENTS = [
     (
         "PAY-00000001",
@@ -664,6 +674,7 @@ def build_raw_fixture(db_path: Path | str) -> Path:
         "gis_features": _lineage("gis/features/phases.kml", GIS_FEATURES),
         "billing_subscriptions": _lineage("billing/subscriptions.csv", BILLING_SUBSCRIPTIONS),
         "payments": _lineage("payments/payments_2026-09-05.csv", PAYMENTS),
+        "billing_disputes": _lineage("disputes/disputes_2026-09-08.csv", BILLING_DISPUTES),
         "ont_inventory": _lineage("inventory/ont_inventory.csv", ONT_INVENTORY),
         "field_visits": _lineage("visits/visits_2026-09-04.json", FIELD_VISITS),
         "otdr_traces": [(*row, f"otdr/{row[0]}", 0, INGESTED_AT) for row in OTDR_TRACES],

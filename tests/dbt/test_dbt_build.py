@@ -91,6 +91,13 @@ def test_marts_have_the_contract_columns(warehouse: Path) -> None:
         "activations": "work_order_id, order_id, address_id, customer_id, region, ont_serial,"
         " offering_id, activated_at, hours_order_to_activation",
         "kpi_daily": "kpi_date, orders, installs, activations, median_hours_order_to_activation",
+        "review_hours_daily": "review_date, region, entered_review, released, still_open,"
+        " hours_in_review, median_hours_in_review, mean_hours_in_review",
+        "dispatch_to_completion_daily": "completion_date, region, work_orders_completed,"
+        " median_hours_dispatch_to_completion, p90_hours_dispatch_to_completion,"
+        " mean_hours_dispatch_to_completion, max_hours_dispatch_to_completion",
+        "billing_dispute_rate_monthly": "invoice_month, region, invoices_issued,"
+        " invoices_disputed, dispute_rate, disputes_open, credited_cents",
     }
     for table, columns in expected.items():
         rows = _rows(

@@ -1,9 +1,11 @@
 """The KPI marts built by the real pipeline equal the simulator's truth on every seed.
 
-``activation_milestones``, ``technician_daily`` and ``truck_roll_cost_daily`` are compared row
-for row with ``truth/``; ``order_to_cash`` on the first invoices the run issued (an ONT behind
-the injected fibre cut is billed only once the network confirms it). The first invoice's issue
-time is the actions' wall clock, which no truth knows: it is checked for order only.
+``activation_milestones``, ``technician_daily``, ``truck_roll_cost_daily``,
+``review_hours_daily`` and ``dispatch_to_completion_daily`` are compared row for row with
+``truth/``; ``order_to_cash`` and ``billing_dispute_rate_monthly`` on the invoices the run
+issued (an ONT behind the injected fibre cut is billed only once the network confirms it). The
+first invoice's issue time is the actions' wall clock, which no truth knows: it is checked for
+order only.
 """
 
 from __future__ import annotations
@@ -134,8 +136,112 @@ def test_order_to_cash_equals_the_truth_for_every_issued_first_invoice(
     assert (mart["paid_at"] != "").any() and (mart["paid_at"] == "").any()
 
 
+def test_review_hours_daily_equals_the_truth(built_operator: Path) -> None:
+    truth = truth_frame(built_operator, "review_hours_daily")
+    mart = mart_frame(
+        built_operator,
+        "select strftime(review_date, '%Y-%m-%d') as review_date, region, entered_review,"
+        " released, still_open, hours_in_review, median_hours_in_review, mean_hours_in_review"
+        " from marts.review_hours_daily",
+    )
+    hours = ("hours_in_review", "median_hours_in_review", "mean_hours_in_review")
+    _assert_equal(mart, truth, ["review_date", "region"], approx=hours)
+    assert (truth["released"].astype(int) > 0).any(), "no correction released a submission"
+    entered = truth["entered_review"].astype(int)
+    assert (entered == truth["released"].astype(int) + truth["still_open"].astype(int)).all()
+
+
+def test_dispatch_to_completion_daily_equals_the_truth_and_the_milestones(
+    built_operator: Path,
+) -> None:
+    truth = truth_frame(built_operator, "dispatch_to_completion_daily")
+    columns = [c for c in truth.columns if c.endswith("_to_completion")]
+    mart = mart_frame(
+        built_operator,
+        "select strftime(completion_date, '%Y-%m-%d') as completion_date, region,"
+        f" work_orders_completed, {', '.join(columns)} from marts.dispatch_to_completion_daily",
+    )
+    _assert_equal(mart, truth, ["completion_date", "region"], approx=tuple(columns))
+    milestones = truth_frame(built_operator, "activation_milestones")
+    timed = milestones[milestones["first_roll_at"] != ""]
+    assert truth["work_orders_completed"].astype(int).sum() == len(timed)
+    longest = truth["max_hours_dispatch_to_completion"].astype(float).max()
+    assert abs(longest - timed["hours_first_roll_to_completion"].astype(float).max()) < 1e-3
+    assert longest > 24, "no completion waited for a return visit on this seed"
+
+
+def _dispute_months(invoices: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """``billing_dispute_rate_monthly`` over ``invoices``, from the per-case truth."""
+    per_invoice = (
+        cases.assign(
+            is_open=cases["resolved_at"] == "",
+            credited=cases["credited_cents"].replace("", "0").astype(int),
+        )
+        .groupby("invoice_id", as_index=False)[["is_open", "credited"]]
+        .sum()
+    )
+    rows = invoices.assign(invoice_month=invoices["billing_period_start"].str[:7] + "-01").merge(
+        per_invoice, on="invoice_id", how="left", indicator=True
+    )
+    months = (
+        rows.assign(disputed=rows["_merge"] == "both")
+        .groupby(["invoice_month", "region"], as_index=False)
+        .agg(
+            invoices_issued=("invoice_id", "size"),
+            invoices_disputed=("disputed", "sum"),
+            disputes_open=("is_open", "sum"),
+            credited_cents=("credited", "sum"),
+        )
+    )
+    months["dispute_rate"] = months["invoices_disputed"] / months["invoices_issued"]
+    return months.astype(str).assign(
+        disputes_open=months["disputes_open"].fillna(0).astype(int).astype(str),
+        credited_cents=months["credited_cents"].fillna(0).astype(int).astype(str),
+    )
+
+
+def test_billing_dispute_rate_monthly_equals_the_truth_for_the_issued_invoices(
+    built_operator: Path,
+) -> None:
+    truth = truth_frame(built_operator, "billing_dispute_rate_monthly")
+    owed = truth_frame(built_operator, "invoices")
+    cases = truth_frame(built_operator, "disputes")
+    _assert_equal(
+        _dispute_months(owed, cases)[list(truth.columns)],
+        truth,
+        ["invoice_month", "region"],
+        approx=("dispute_rate",),
+    )
+    issued = mart_frame(
+        built_operator,
+        "select invoice_id from marts.invoices where invoice_type in ('first', 'monthly')",
+    )
+    assert set(issued["invoice_id"]) <= set(owed["invoice_id"]), "an invoice not owed"
+    assert len(issued) >= 2 * len(owed) / 3, (len(issued), len(owed))
+    mart = mart_frame(
+        built_operator,
+        "select strftime(invoice_month, '%Y-%m-%d') as invoice_month, region, invoices_issued,"
+        " invoices_disputed, dispute_rate, disputes_open, credited_cents"
+        " from marts.billing_dispute_rate_monthly",
+    )
+    expected = _dispute_months(owed[owed["invoice_id"].isin(issued["invoice_id"])], cases)
+    _assert_equal(
+        mart, expected[list(truth.columns)], ["invoice_month", "region"], approx=("dispute_rate",)
+    )
+    assert (mart["invoices_disputed"].astype(int) > 0).any(), "no issued invoice disputed"
+
+
 @pytest.mark.parametrize(
-    "mart", ["activation_milestones", "technician_daily", "truck_roll_cost_daily", "order_to_cash"]
+    "mart",
+    [
+        "activation_milestones",
+        "technician_daily",
+        "truck_roll_cost_daily",
+        "order_to_cash",
+        "review_hours_daily",
+        "dispatch_to_completion_daily",
+        "billing_dispute_rate_monthly",
+    ],
 )
 def test_every_kpi_mart_is_published(built_operator: Path, mart: str) -> None:
     with duckdb.connect(str(settings.serving_path(built_operator)), read_only=True) as con:

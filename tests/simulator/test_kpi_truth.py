@@ -138,3 +138,62 @@ def test_order_to_cash_is_each_first_invoice_and_its_payment_in_full(small_run: 
             assert _at(c["paid_at"]).date() >= _at(c["activated_at"]).date()
         else:
             assert c["days_order_to_cash"] == ""
+
+
+def test_review_hours_count_every_failing_submission_once(small_run: Run) -> None:
+    assert small_run.truth_header("review_hours_daily") == [
+        "review_date",
+        "region",
+        "entered_review",
+        "released",
+        "still_open",
+        "hours_in_review",
+        "median_hours_in_review",
+        "mean_hours_in_review",
+    ]
+    completions = small_run.truth("completions")
+    failing = [c for c in completions if c["is_valid"] == "false"]
+    valid = {
+        (c["work_order_id"], int(c["version"])) for c in completions if c["is_valid"] == "true"
+    }
+    released = [
+        c
+        for c in failing
+        if any(w == c["work_order_id"] and v > int(c["version"]) for w, v in valid)
+    ]
+    days = small_run.truth("review_hours_daily")
+    assert sum(int(d["entered_review"]) for d in days) == len(failing) > 0
+    assert sum(int(d["released"]) for d in days) == len(released) > 0
+    for d in days:
+        assert int(d["entered_review"]) == int(d["released"]) + int(d["still_open"])
+        if int(d["released"]):
+            assert float(d["hours_in_review"]) > 0, d
+            mean = float(d["hours_in_review"]) / int(d["released"])
+            assert abs(float(d["mean_hours_in_review"]) - mean) < 1e-3, d
+        else:
+            assert (d["median_hours_in_review"], d["mean_hours_in_review"]) == ("", ""), d
+
+
+def test_dispatch_to_completion_summarises_the_milestones(small_run: Run) -> None:
+    assert small_run.truth_header("dispatch_to_completion_daily") == [
+        "completion_date",
+        "region",
+        "work_orders_completed",
+        "median_hours_dispatch_to_completion",
+        "p90_hours_dispatch_to_completion",
+        "mean_hours_dispatch_to_completion",
+        "max_hours_dispatch_to_completion",
+    ]
+    by_day: dict[tuple[str, str], list[float]] = {}
+    for m in small_run.truth("activation_milestones"):
+        if m["first_roll_at"]:
+            key = (_at(m["completed_at"]).date().isoformat(), m["region"])
+            by_day.setdefault(key, []).append(float(m["hours_first_roll_to_completion"]))
+    days = small_run.truth("dispatch_to_completion_daily")
+    assert {(d["completion_date"], d["region"]) for d in days} == set(by_day)
+    for d in days:
+        hours = sorted(by_day[(d["completion_date"], d["region"])])
+        assert int(d["work_orders_completed"]) == len(hours)
+        assert abs(float(d["max_hours_dispatch_to_completion"]) - hours[-1]) < 1e-3
+        median, p90 = (float(d[f"{k}_hours_dispatch_to_completion"]) for k in ("median", "p90"))
+        assert hours[0] - 1e-3 <= median <= p90 <= hours[-1] + 1e-3, d

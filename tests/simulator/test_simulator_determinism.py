@@ -32,8 +32,9 @@ def test_another_seed_gives_another_operator(tmp_path: Path) -> None:
     simulate(SMALL, tmp_path / "a")
     simulate(dataclasses.replace(SMALL, seed=SMALL.seed + 1), tmp_path / "b")
     first, second = _tree(tmp_path / "a"), _tree(tmp_path / "b")
-    # One payment file per day with payments, as a bank sends; one trace per OTDR shot.
-    varying = ("landing/payments/", "landing/otdr/")
+    # One payment file per day with payments, as a bank sends; one trace per OTDR shot; one
+    # dispute file per day a case changed, as the CRM exports.
+    varying = ("landing/payments/", "landing/otdr/", "landing/disputes/")
     assert {k for k in first if not k.startswith(varying)} == {
         k for k in second if not k.startswith(varying)
     }

@@ -21,6 +21,7 @@ import pytest
 from simulator_testkit import MEDIUM, Run
 
 from ingest.otdr import OtdrTrace, read_trace
+from simulator.disputes import REASONS
 
 RADIUS_M = 6_371_008.8
 SERIAL = re.compile(r"^(HWTC|ALCL|CXNK|ZTEG)[0-9A-F]{8}$")
@@ -280,6 +281,7 @@ def test_every_landed_record_is_counted(small_run: Run) -> None:
         "otdr": len(list((small_run.landing / "otdr").glob("*.sor"))),
         "billing_export": len(_billing_rows(small_run)),
         "payments": sum(len(rows) for rows in _payment_files(small_run).values()),
+        "disputes": sum(len(rows) for rows in _dispute_files(small_run).values()),
     }
     assert landed == small_run.summary.landed
 
@@ -307,6 +309,14 @@ def _payment_files(run: Run) -> dict[str, list[dict[str, str]]]:
     return files
 
 
+def _dispute_files(run: Run) -> dict[str, list[dict[str, str]]]:
+    files = {}
+    for path in sorted((run.landing / "disputes").glob("*.csv")):
+        with path.open(newline="") as handle:
+            files[f"disputes/{path.name}"] = list(csv.DictReader(handle))
+    return files
+
+
 def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
     rows = small_run.truth("quarantine")
     assert {r["source"] for r in rows} == {
@@ -317,10 +327,12 @@ def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
         "visits",
         "billing_export",
         "payments",
+        "disputes",
     }
     features = small_run.features()
     billing = _billing_rows(small_run)
     payments = _payment_files(small_run)
+    disputes = _dispute_files(small_run)
     inventory = _inventory_rows(small_run)
     for row in rows:
         index = int(row["_record_index"])
@@ -353,6 +365,16 @@ def test_quarantine_points_at_malformed_records_only(small_run: Run) -> None:
                 assert not bad["amount_cents"].isdigit()
             else:
                 assert re.fullmatch(r"\d\d/\d\d/\d{4} [\d:]{8}", bad["paid_at"])
+            continue
+        if row["source"] == "disputes":
+            bad = disputes[row["_source_file"]][index]
+            assert bad["case_id"].startswith("DSP-9")
+            if row["reason_code"] == "unknown_reason":
+                assert bad["reason"] not in REASONS
+            elif row["reason_code"] == "invalid_opened_at":
+                assert re.fullmatch(r"\d\d/\d\d/\d{4} [\d:]{8}", bad["opened_at"])
+            else:
+                assert not bad["credited_cents"].isdigit()
             continue
         record = json.loads((small_run.landing / row["_source_file"]).read_text())[index]
         if row["source"] == "orders":
@@ -681,3 +703,31 @@ def test_truth_headers_follow_the_contract(small_run: Run) -> None:
         "window_end_at",
     ]
     assert (small_run.home / "truth" / "README.md").read_text().startswith("# Ground truth")
+
+
+def test_disputes_name_owed_invoices_and_their_rate_counts_them(small_run: Run) -> None:
+    invoices = {i["invoice_id"]: i for i in small_run.truth("invoices")}
+    cases = small_run.truth("disputes")
+    assert cases, "no invoice was disputed on this seed"
+    for case in cases:
+        invoice = invoices[case["invoice_id"]]
+        assert case["region"] == invoice["region"]
+        assert case["invoice_month"] == invoice["billing_period_start"][:7] + "-01"
+        assert case["opened_at"][:10] > invoice["billing_period_start"]
+        resolution = (case["resolved_at"], case["outcome"], case["credited_cents"])
+        if case["resolved_at"]:
+            assert case["resolved_at"] > case["opened_at"]
+            assert 0 <= int(case["credited_cents"]) <= int(invoice["amount_cents"])
+            assert (case["outcome"] == "upheld") == (case["credited_cents"] == "0"), case
+        else:
+            assert resolution == ("", "", ""), case
+    months = small_run.truth("billing_dispute_rate_monthly")
+    assert sum(int(m["invoices_issued"]) for m in months) == len(invoices)
+    assert sum(int(m["invoices_disputed"]) for m in months) == len({c["invoice_id"] for c in cases})
+    assert sum(int(m["credited_cents"]) for m in months) == sum(
+        int(c["credited_cents"] or 0) for c in cases
+    )
+    landed = sum(len(rows) for rows in _dispute_files(small_run).values())
+    quarantined = [q for q in small_run.truth("quarantine") if q["source"] == "disputes"]
+    resolved = sum(bool(c["resolved_at"]) for c in cases)
+    assert landed == len(cases) + resolved + len(quarantined)
