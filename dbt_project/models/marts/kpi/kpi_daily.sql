@@ -17,11 +17,7 @@ spine as (
 per_day as (
     select
         kpi_date,
-        count(*) filter (where event = 'order') as orders,
-        count(*) filter (where event = 'install') as installs,
-        count(*) filter (where event = 'activation') as activations,
-        percentile_cont(0.5) within group (order by hours_order_to_activation)
-            filter (where event = 'activation') as median_hours_order_to_activation
+        {{ kpi_day_counts() }}
     from events
     group by kpi_date
 )

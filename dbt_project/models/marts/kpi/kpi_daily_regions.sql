@@ -19,11 +19,7 @@ per_day as (
     select
         kpi_date,
         region,
-        count(*) filter (where event = 'order') as orders,
-        count(*) filter (where event = 'install') as installs,
-        count(*) filter (where event = 'activation') as activations,
-        percentile_cont(0.5) within group (order by hours_order_to_activation)
-            filter (where event = 'activation') as median_hours_order_to_activation
+        {{ kpi_day_counts() }}
     from events
     where region is not null
     group by kpi_date, region
