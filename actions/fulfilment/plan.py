@@ -9,7 +9,8 @@ planned, each waiting for the previous one to be confirmed::
     close:<work order>               the install work order is closed
 
 and, once the first invoice is issued, one more for each later billing cycle that has begun
-by the last day the data covers (``data_through_date``)::
+by the last day the data covers (``data_through_date``) and, when the subscriber asked to
+disconnect, by its last day of service (``service_end_date``)::
 
     bill:monthly:<order>:<yyyymm>    the cycle's invoice (full prices, tax)
 
@@ -68,6 +69,8 @@ class FulfilmentRequest:
     activated_at: dt.datetime
     data_through_date: dt.date | None = None
     """The last day the data covers: cycles starting on or before it are billed."""
+    service_end_date: dt.date | None = None
+    """Last day of service after a disconnect request: no cycle starting after it is billed."""
 
     def profile(self) -> ProvisioningProfile:
         """The provisioning profile bound to this activation's ONT serial."""
@@ -95,12 +98,16 @@ def bill_key(request: FulfilmentRequest) -> str:
 
 
 def monthly_cycles(request: FulfilmentRequest, anchor_day: int) -> list[dt.date]:
-    """First days of the cycles after the activation's that began by ``data_through_date``."""
+    """First days of the cycles after the activation's that began by ``data_through_date``
+    and, for a disconnected subscription, by its ``service_end_date``."""
     if request.data_through_date is None:
         return []
+    last = request.data_through_date
+    if request.service_end_date is not None:
+        last = min(last, request.service_end_date)
     _, end = billing_cycle(request.activated_at.date(), anchor_day)
     starts = []
-    while (start := end + dt.timedelta(days=1)) <= request.data_through_date:
+    while (start := end + dt.timedelta(days=1)) <= last:
         starts.append(start)
         _, end = billing_cycle(start, anchor_day)
     return starts
@@ -235,6 +242,7 @@ def read_requests(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list
                 pon_port_id=str(row["pon_port_id"]),
                 activated_at=utc(row["activated_at"]),
                 data_through_date=_date_or_none(row.get("data_through_date")),
+                service_end_date=_date_or_none(row.get("service_end_date")),
             )
         )
     return out
