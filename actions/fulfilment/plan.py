@@ -14,6 +14,11 @@ disconnect, by its last day of service (``service_end_date``)::
 
     bill:monthly:<order>:<yyyymm>    the cycle's invoice (full prices, tax)
 
+and, once the last day of service of a subscriber who asked to disconnect is behind the data's
+last day, after the install work order is closed::
+
+    terminate:<order>:<ont serial>   the OLT deletes the ONT's configuration and drops it
+
 Corrections after the fact (``plan_corrections``) add re-provisioning, credit notes, corrected
 invoices and, when the ONT was replaced, ``remove:<order>:<old serial>``.
 
@@ -36,10 +41,12 @@ from actions.provisioning.profile import ProvisioningProfile
 __all__ = [
     "FulfilmentRequest",
     "bill_key",
+    "is_terminated",
     "plan_actions",
     "plan_corrections",
     "provision_key",
     "read_requests",
+    "terminate_key",
 ]
 
 
@@ -95,6 +102,19 @@ def provision_key(request: FulfilmentRequest) -> str:
 
 def bill_key(request: FulfilmentRequest) -> str:
     return f"bill:first:{request.order_id}"
+
+
+def terminate_key(request: FulfilmentRequest) -> str:
+    return f"terminate:{request.order_id}:{request.ont_serial}"
+
+
+def is_terminated(request: FulfilmentRequest) -> bool:
+    """The subscription's last day of service lies before the last day the data covers."""
+    return (
+        request.service_end_date is not None
+        and request.data_through_date is not None
+        and request.service_end_date < request.data_through_date
+    )
 
 
 def monthly_cycles(request: FulfilmentRequest, anchor_day: int) -> list[dt.date]:
@@ -178,15 +198,30 @@ def plan_actions(requests: Iterable[FulfilmentRequest], anchor_day: int = 1) -> 
                 )
             )
             last = notify
+        close = f"close:{request.work_order_id}"
         planned.append(
             PlannedAction(
-                f"close:{request.work_order_id}",
+                close,
                 "close",
                 request.order_id,
                 {"work_order_id": request.work_order_id},
                 depends_on=last,
             )
         )
+        if is_terminated(request):
+            planned.append(
+                PlannedAction(
+                    terminate_key(request),
+                    "terminate",
+                    request.order_id,
+                    {
+                        "olt_id": request.olt_id,
+                        "ont_serial": request.ont_serial,
+                        "reason": f"disconnected: service ended {request.service_end_date}",
+                    },
+                    depends_on=close,
+                )
+            )
     return planned
 
 
