@@ -12,7 +12,8 @@ does them exactly once::
 
 A suspension is one episode per order, named by the invoice that started it; a later unpaid
 invoice starts a new episode with a new key. Suspend and restore go through the provisioning
-driver to the OLT and ONT that the order's provisioning action bound.
+driver to the OLT and ONT that the order's provisioning action bound; once the subscription is
+terminated after a disconnect (``terminate:<order>:<serial>``), neither is planned for it.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ def plan_dunning(
     for receivable in receivables:
         by_order[receivable.order_id].append(receivable)
     provisioned = _provisioned(ledger)
+    terminated = {a.subject_id for a in ledger.actions("terminate")}
     episodes = _episodes(ledger)
     planned: list[PlannedAction] = []
     for order_id, invoices in sorted(by_order.items()):
@@ -124,8 +126,8 @@ def plan_dunning(
                 reminders[receivable.invoice_id] = _reminder(receivable, currency)
         planned += reminders.values()
         provision = provisioned.get(order_id)
-        if provision is None:
-            continue  # nothing on the network to suspend
+        if provision is None or order_id in terminated:
+            continue  # nothing (left) on the network to suspend or restore
         target: dict[str, Any] = {
             "olt_id": provision.request["profile"]["olt_id"],
             "ont_serial": provision.request["profile"]["ont_serial"],

@@ -34,6 +34,7 @@ __all__ = [
     "arpu_monthly",
     "billing_dispute_rate_monthly",
     "appointment_slots",
+    "churn_monthly",
     "bookable_job_types",
     "completion_validity",
     "coverage_points",
@@ -42,6 +43,7 @@ __all__ = [
     "dispatch_jobs_by_type",
     "dispatch_routes",
     "dispatch_stops",
+    "disconnects",
     "dispatch_to_completion_daily",
     "dunning_stages",
     "first_visit_completion",
@@ -854,3 +856,34 @@ def billing_dispute_rate_monthly(region: str | None = None) -> pd.DataFrame:
     """Invoices issued and disputed, open disputes and credits per invoice month
     (``marts.billing_dispute_rate_monthly``, regions summed; rate = disputed / issued)."""
     return _query(_BILLING_DISPUTE_RATE_MONTHLY, region=region)
+
+
+_CHURN_MONTHLY = """
+select churn_month, region, offering_id, cohort_month, subscribers_at_start, new_subscribers,
+    disconnects, subscribers_at_end
+from marts.churn_monthly
+where $region is null or region = $region
+order by churn_month, region, offering_id, cohort_month
+"""
+
+
+def churn_monthly(region: str | None = None) -> pd.DataFrame:
+    """Subscribers, new ones and disconnects per month, region, tier and cohort
+    (``marts.churn_monthly``)."""
+    return _query(_CHURN_MONTHLY, region=region)
+
+
+_DISCONNECTS = """
+select order_id, disconnect_order_id, customer_id, region, offering_id, ont_serial, cohort_month,
+    requested_at, service_end_date, days_subscribed, install_rx_power_dbm,
+    has_weak_install_optics, proactive_tickets_30d, low_rx_readings_30d, incidents_30d
+from marts.disconnects
+where $region is null or region = $region
+order by requested_at, order_id
+"""
+
+
+def disconnects(region: str | None = None) -> pd.DataFrame:
+    """Each disconnected subscription with its ONT's network signals before the request
+    (``marts.disconnects``)."""
+    return _query(_DISCONNECTS, region=region)

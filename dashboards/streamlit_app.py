@@ -29,6 +29,9 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "leakage.py", title="Revenue leakage", icon=":material/money_off:"),
         st.Page(PAGES_DIR / "arpu.py", title="ARPU", icon=":material/trending_up:"),
         st.Page(
+            PAGES_DIR / "churn.py", title="Churn and retention", icon=":material/person_remove:"
+        ),
+        st.Page(
             PAGES_DIR / "subscriber.py", title="Subscriber 360°", icon=":material/person_search:"
         ),
     ]

@@ -99,7 +99,7 @@ SOURCES: dict[str, Source] = {
             "orders",
             ("*.json", "*.csv"),
             orders.parse,
-            ("order_events", "order_items", "leads"),
+            ("order_events", "order_items", "order_disconnects", "leads"),
             parse_file=orders.parse_file,
             landing_patterns=("leads/*.json", "leads/*.csv"),
         ),

@@ -116,6 +116,17 @@ RAW_TABLES: dict[str, dict[str, str]] = {
         "offering_id": "VARCHAR",
         "recurring_price_cents": "BIGINT",
     },
+    "order_disconnects": {
+        "event_id": "VARCHAR",
+        "event_time": "TIMESTAMP",
+        "disconnect_order_id": "VARCHAR",
+        "item_id": "VARCHAR",
+        "product_order_id": "VARCHAR",
+        "offering_id": "VARCHAR",
+        "customer_id": "VARCHAR",
+        "requested_at": "TIMESTAMP",
+        "requested_completion_date": "TIMESTAMP",
+    },
     "leads": {
         "lead_id": "VARCHAR",
         "captured_at": "TIMESTAMP",

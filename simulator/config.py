@@ -38,6 +38,9 @@ class SimulationConfig:
             (``simulator.visits``).
         otdr_fault_share: Share of attached OTDR traces that show a bad drop (a lossy splice,
             a break short of the drop's length), ``simulator.field.OTDR_FAULT``.
+        monthly_churn_share: Share of active subscribers who ask to disconnect in a month
+            (``simulator.churn``); subscribers whose install left a marginal receive power
+            ask ``simulator.churn.WEAK_OPTICS_HAZARD`` times as often.
     """
 
     passings: int = 5000
@@ -52,6 +55,7 @@ class SimulationConfig:
     field_slip_share: float = 0.01
     rework_share: float = 0.08
     otdr_fault_share: float = 0.02
+    monthly_churn_share: float = 0.02
 
     def __post_init__(self) -> None:
         if self.passings < MIN_PASSINGS:
@@ -68,6 +72,7 @@ class SimulationConfig:
             "field_slip_share": self.field_slip_share,
             "rework_share": self.rework_share,
             "otdr_fault_share": self.otdr_fault_share,
+            "monthly_churn_share": self.monthly_churn_share,
         }
         for name, share in shares.items():
             if not 0 <= share <= 1:

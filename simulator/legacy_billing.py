@@ -198,7 +198,10 @@ def _with_malformed(
 
 
 def land_billing(
-    config: SimulationConfig, orders: list[Order], activated: list[Activation]
+    config: SimulationConfig,
+    orders: list[Order],
+    activated: list[Activation],
+    ended: frozenset[str] = frozenset(),
 ) -> BillingLanding:
     """The BSS export at the end of the window, with ``config.billing_leaks`` of each leak.
 
@@ -206,6 +209,9 @@ def land_billing(
         config: The simulation (seed, window, leak count).
         orders: Every order placed.
         activated: The activations of the truth (earliest valid submission).
+        ended: Orders whose service ended after a disconnect request (``simulator.churn``)
+            before the data's last day: the BSS stopped billing them (``cancelled``, with
+            their billing start), and no leak is injected into them.
 
     Returns:
         The export's rows (header excluded), the leaks and the malformed rows.
@@ -214,7 +220,9 @@ def land_billing(
     n = config.billing_leaks
     last_day = config.last_day
 
-    pool = sorted(activated, key=lambda a: a.order.order_id)
+    pool = sorted(
+        (a for a in activated if a.order.order_id not in ended), key=lambda a: a.order.order_id
+    )
     taken: set[str] = set()
     on_site = _pick(rng, [a for a in pool if a.offering_id != a.order.tier.offering_id], n, taken)
     keyed_wrong = _pick(
@@ -241,6 +249,9 @@ def land_billing(
         delivered = CATALOG.get(a.offering_id)
         owed = monthly_cents(delivered, order.addons, region)
         leak_of = functools.partial(Leak, order, offering_id_delivered=a.offering_id)
+        if order.order_id in ended:
+            rows.append(_Row(order, delivered, day, "cancelled"))
+            continue
         if order.order_id in unbilled:
             leaks.append(
                 leak_of(

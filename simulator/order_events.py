@@ -8,6 +8,7 @@ refers to.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,13 +111,17 @@ def _state_change_event(change: StateChange) -> dict[str, Any]:
 
 
 def land_orders(
-    config: SimulationConfig, orders: list[Order], changes: list[StateChange]
+    config: SimulationConfig,
+    orders: list[Order],
+    changes: list[StateChange],
+    more: Sequence[tuple[datetime.datetime, str, dict[str, Any]]] = (),
 ) -> OrdersLanding:
     """Order events by day: creations, state changes and a few items-less phantoms.
 
-    The phantoms (about 0.3 % of events) are abandoned web checkouts whose create event
-    lost its ``productOrderItem``; their order ids follow the real orders' and nothing
-    else refers to them.
+    The phantoms (about 0.3 % of the creations and state changes) are abandoned web
+    checkouts whose create event lost its ``productOrderItem``; their order ids follow the
+    real orders' and nothing else refers to them. ``more`` are further well-formed events
+    (event time, order id, body), such as disconnect orders (``simulator.churn``).
     """
     rng = config.rng("landing-orders")
     events: list[tuple[datetime.datetime, str, int, dict[str, Any], bool]] = []
@@ -143,6 +148,9 @@ def land_orders(
         product_order["relatedParty"][0]["id"] = f"CUS-{number:06d}"
         del product_order["productOrderItem"]
         events.append((at, product_order["id"], 0, event, True))
+    for at, order_id, body in more:
+        if at < config.window_end:
+            events.append((at, order_id, 0, body, False))
 
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     files: dict[datetime.date, list[dict[str, Any]]] = {day: [] for day in config.dates}

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.catalog import CATALOG
+from simulator.churn import churn_monthly, disconnect_event, draw_disconnects
+from simulator.churn import write_truth as write_churn_truth
 from simulator.config import SimulationConfig
 from simulator.customers import generate_orders
 from simulator.disputes import DISPUTE_COLUMNS, land_disputes
@@ -146,13 +148,25 @@ def simulate(
     inventory = land_inventory(config, submissions, sorted({o.region for o in plant.olts}))
     completions = land_completions(config, submissions, inventory.serials)
     activated = activations(completions.submissions)
-    orders_landing = land_orders(config, orders, state_changes(orders, activated))
+    disconnects = draw_disconnects(config, activated, completions.submissions)
+    orders_landing = land_orders(
+        config,
+        orders,
+        state_changes(orders, activated),
+        [disconnect_event(d) for d in disconnects],
+    )
     addresses_landing = address_features(config, town.addresses)
-    billing = land_billing(config, orders, activated)
     kpi = kpi_daily(orders, completions.submissions, activated)
     through = kpi[-1].kpi_date if kpi else config.last_day
+    service_end = {d.order_id: d.service_end_date for d in disconnects}
+    ended = frozenset(o for o, end in service_end.items() if end < through)
+    billing = land_billing(config, orders, activated, ended)
     invoices = [first_invoice(a) for a in activated]
-    invoices += [i for a in activated for i in monthly_invoices(a, through)]
+    invoices += [
+        i
+        for a in activated
+        for i in monthly_invoices(a, through, service_end.get(a.order.order_id))
+    ]
     activated_at = {a.order.order_id: a.activated_at for a in activated}
     payments = land_payments(config, invoices, billing_terms(), activated_at)
     owed = receivables(invoices, payments.payments, through, billing_terms())
@@ -227,6 +241,7 @@ def simulate(
             disputes=disputes,
         ),
     )
+    write_churn_truth(truth_dir, disconnects, churn_monthly(activated, disconnects, through))
     return SimulationSummary(
         config=config,
         landed=landed,

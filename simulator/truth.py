@@ -33,6 +33,7 @@ __all__ = [
     "KpiDay",
     "activations",
     "appointment_reminders",
+    "billing_cycle_of",
     "billing_terms",
     "first_invoice",
     "kpi_daily",
@@ -220,6 +221,11 @@ def _cycle(day: datetime.date, anchor_day: int) -> tuple[datetime.date, datetime
     return start, end - one
 
 
+def billing_cycle_of(day: datetime.date, anchor_day: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of the billing cycle holding ``day``."""
+    return _cycle(day, anchor_day)
+
+
 def _first_charge(offering: Offering, region: str, days: int, cycle_days: int) -> int:
     price = offering.monthly_price_cents[region]
     if offering.billing.proration == "none":
@@ -261,11 +267,16 @@ def first_invoice(activation: Activation) -> Invoice:
     )
 
 
-def monthly_invoices(activation: Activation, through: datetime.date) -> list[Invoice]:
+def monthly_invoices(
+    activation: Activation,
+    through: datetime.date,
+    service_end_date: datetime.date | None = None,
+) -> list[Invoice]:
     """The full-cycle invoices owed after the first, per the contract.
 
-    One per billing cycle that starts after the activation's first cycle and on or before
-    ``through`` (the last day the data covers, ``kpi_daily``'s last day): the full monthly
+    One per billing cycle that starts after the activation's first cycle, on or before
+    ``through`` (the last day the data covers, ``kpi_daily``'s last day) and, for a
+    disconnected subscription, on or before its ``service_end_date``: the full monthly
     prices in the region of the delivered tier and the ordered add-ons, no install fee, the
     region's tax on that subtotal rounded half up.
     """
@@ -278,7 +289,8 @@ def monthly_invoices(activation: Activation, through: datetime.date) -> list[Inv
     invoices = []
     _, previous_end = _cycle(activation.activated_at.date(), terms.anchor_day)
     start = previous_end + datetime.timedelta(days=1)
-    while start <= through:
+    last = through if service_end_date is None else min(through, service_end_date)
+    while start <= last:
         _, end = _cycle(start, terms.anchor_day)
         invoices.append(
             Invoice(

@@ -78,7 +78,8 @@ keyed and named like the mart it checks (`truth.x join marts.x using (key)`). Ti
   with an order, an install or an activation: the day the data covers to). It bills the full
   monthly prices in the region of the delivered tier and the ordered add-ons, no install fee,
   with the region's tax on that subtotal rounded half up; its billing period is the cycle.
-  What follows describes the `first` invoice.
+  A subscriber who asked to disconnect owes no cycle that starts after its last day of
+  service (`disconnects.csv`). What follows describes the `first` invoice.
 - `order_id`, `customer_id`, `offering_id` (delivered tier), `addon_ids` (the ordered
   add-ons, comma-separated, sorted; empty when none), `region`
 - `billing_period_start` (activation day), `billing_period_end` (last day of its billing
@@ -297,6 +298,19 @@ reconciles them with the activations of `activations.csv`.
     rounded half up.
   - `billed_twice` (several `active` rows, on different accounts, for one order): the
     monthly price of every row but the first (earliest billing start, then account id).
+
+## disconnects.csv — one row per subscription whose customer asked to disconnect
+- `order_id` (the subscription), `disconnect_order_id` (`DC-<n>`, the TMF622 `delete` order),
+  `region`, `offering_id` (delivered tier), `cohort_month` (first day of the activation month)
+- `requested_at`: when the request landed; `service_end_date`: the last day of the billing
+  cycle in which it arrived (no proration, no refund).
+- `install_rx_power_dbm`, `has_weak_install_optics` (below -25 dBm): the standing valid
+  completion's reading; such subscribers ask five times as often (`simulator/churn.py`).
+
+## churn_monthly.csv — one row per month, region, tier and cohort month (as `churn_monthly`)
+- `subscribers_at_start`, `new_subscribers`, `disconnects` (last day of service in the
+  month), `subscribers_at_end`, `churn_rate` (disconnects / subscribers at start, 4 decimals,
+  empty without any); see docs/data-contracts.md, "KPI definitions".
 """
 
 

@@ -21,10 +21,12 @@ SMALL = {
     "partial_payment_share": 0.15,
     "rework_share": 0.2,
     "otdr_fault_share": 0.12,
+    "monthly_churn_share": 0.8,
 }
 """Small operators. The rarer field-app slips at 5 %, partial payers at 15 %, unfinished first
-rolls at 20 % and bad OTDR traces at 12 % so that, on each seed, every completion rule fires,
-every kind of payer is among the issued invoices and there is rework to find."""
+rolls at 20 %, bad OTDR traces at 12 % and a churn of 80 % a month so that, on each seed,
+every completion rule fires, every kind of payer is among the issued invoices, there is rework
+to find and several subscriptions end."""
 SEEDS = (7, 11)
 START = dt.date(2026, 9, 15)
 """Mid-month, so the 20 days cross a billing cycle: September's activations owe October's."""

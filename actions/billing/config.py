@@ -60,8 +60,10 @@ class BillingConfig(BaseModel):
 
 
 def dbt_vars(config: BillingConfig) -> dict[str, int]:
-    """The terms the dbt models need (``--vars``): due date and dunning thresholds, days."""
+    """The terms the dbt models need (``--vars``): due date and dunning thresholds, days, and
+    the day of month billing cycles start (a disconnect's service ends with its cycle)."""
     return {
+        "billing_cycle_anchor_day": config.billing_cycle_anchor_day,
         "payment_terms_days": config.payment_terms_days,
         "dunning_reminder_after_days": config.dunning_reminder_after_days,
         "dunning_suspend_after_days": config.dunning_suspend_after_days,

@@ -285,7 +285,8 @@ def _notify(ledger: Ledger, action: Action, services: Services, report: Executio
 def _service_state(
     ledger: Ledger, action: Action, services: Services, report: ExecutionReport
 ) -> None:
-    """Suspend, restore or remove an ONT through the driver (``action.kind`` says which)."""
+    """Suspend, restore or remove an ONT through the driver (``action.kind`` says which; a
+    ``terminate`` after a disconnect removes the ONT's configuration like ``remove``)."""
     olt_id, serial = action.request["olt_id"], action.request["ont_serial"]
     if action.may_have_happened:
         found = services.driver.lookup(olt_id, action.idempotency_key)
@@ -297,6 +298,7 @@ def _service_state(
         "suspend": services.driver.suspend,
         "restore": services.driver.restore,
         "remove": services.driver.remove,
+        "terminate": services.driver.remove,
     }[action.kind]
     result = command(olt_id, serial, request_id=action.idempotency_key)
     _pause_after_effect()
@@ -321,6 +323,7 @@ HANDLERS: Mapping[str, Callable[[Ledger, Action, Services, ExecutionReport], Non
     "suspend": _service_state,
     "restore": _service_state,
     "remove": _service_state,
+    "terminate": _service_state,
 }
 
 

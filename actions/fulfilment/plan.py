@@ -9,9 +9,15 @@ planned, each waiting for the previous one to be confirmed::
     close:<work order>               the install work order is closed
 
 and, once the first invoice is issued, one more for each later billing cycle that has begun
-by the last day the data covers (``data_through_date``)::
+by the last day the data covers (``data_through_date``) and, when the subscriber asked to
+disconnect, by its last day of service (``service_end_date``)::
 
     bill:monthly:<order>:<yyyymm>    the cycle's invoice (full prices, tax)
+
+and, once the last day of service of a subscriber who asked to disconnect is behind the data's
+last day, after the install work order is closed::
+
+    terminate:<order>:<ont serial>   the OLT deletes the ONT's configuration and drops it
 
 Corrections after the fact (``plan_corrections``) add re-provisioning, credit notes, corrected
 invoices and, when the ONT was replaced, ``remove:<order>:<old serial>``.
@@ -35,10 +41,12 @@ from actions.provisioning.profile import ProvisioningProfile
 __all__ = [
     "FulfilmentRequest",
     "bill_key",
+    "is_terminated",
     "plan_actions",
     "plan_corrections",
     "provision_key",
     "read_requests",
+    "terminate_key",
 ]
 
 
@@ -68,6 +76,8 @@ class FulfilmentRequest:
     activated_at: dt.datetime
     data_through_date: dt.date | None = None
     """The last day the data covers: cycles starting on or before it are billed."""
+    service_end_date: dt.date | None = None
+    """Last day of service after a disconnect request: no cycle starting after it is billed."""
 
     def profile(self) -> ProvisioningProfile:
         """The provisioning profile bound to this activation's ONT serial."""
@@ -94,13 +104,30 @@ def bill_key(request: FulfilmentRequest) -> str:
     return f"bill:first:{request.order_id}"
 
 
+def terminate_key(request: FulfilmentRequest) -> str:
+    return f"terminate:{request.order_id}:{request.ont_serial}"
+
+
+def is_terminated(request: FulfilmentRequest) -> bool:
+    """The subscription's last day of service lies before the last day the data covers."""
+    return (
+        request.service_end_date is not None
+        and request.data_through_date is not None
+        and request.service_end_date < request.data_through_date
+    )
+
+
 def monthly_cycles(request: FulfilmentRequest, anchor_day: int) -> list[dt.date]:
-    """First days of the cycles after the activation's that began by ``data_through_date``."""
+    """First days of the cycles after the activation's that began by ``data_through_date``
+    and, for a disconnected subscription, by its ``service_end_date``."""
     if request.data_through_date is None:
         return []
+    last = request.data_through_date
+    if request.service_end_date is not None:
+        last = min(last, request.service_end_date)
     _, end = billing_cycle(request.activated_at.date(), anchor_day)
     starts = []
-    while (start := end + dt.timedelta(days=1)) <= request.data_through_date:
+    while (start := end + dt.timedelta(days=1)) <= last:
         starts.append(start)
         _, end = billing_cycle(start, anchor_day)
     return starts
@@ -171,15 +198,30 @@ def plan_actions(requests: Iterable[FulfilmentRequest], anchor_day: int = 1) -> 
                 )
             )
             last = notify
+        close = f"close:{request.work_order_id}"
         planned.append(
             PlannedAction(
-                f"close:{request.work_order_id}",
+                close,
                 "close",
                 request.order_id,
                 {"work_order_id": request.work_order_id},
                 depends_on=last,
             )
         )
+        if is_terminated(request):
+            planned.append(
+                PlannedAction(
+                    terminate_key(request),
+                    "terminate",
+                    request.order_id,
+                    {
+                        "olt_id": request.olt_id,
+                        "ont_serial": request.ont_serial,
+                        "reason": f"disconnected: service ended {request.service_end_date}",
+                    },
+                    depends_on=close,
+                )
+            )
     return planned
 
 
@@ -235,6 +277,7 @@ def read_requests(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> list
                 pon_port_id=str(row["pon_port_id"]),
                 activated_at=utc(row["activated_at"]),
                 data_through_date=_date_or_none(row.get("data_through_date")),
+                service_end_date=_date_or_none(row.get("service_end_date")),
             )
         )
     return out

@@ -3,8 +3,11 @@
 ``landing/orders/*.json`` holds TMF622 notification events (``ProductOrderCreateEvent``,
 ``ProductOrderStateChangeEvent``) or bare TMF622 resources, one object or an array of them:
 a ``ProductOrder`` counts as its creation, a ``CancelProductOrder`` as a state change (to
-``cancelled`` once ``done``). ``landing/orders/*.csv`` are CRM exports
-(:mod:`ingest.sales.crm`); ``landing/leads/*`` are pre-build leads (:mod:`ingest.sales.leads`).
+``cancelled`` once ``done``). A ``ProductOrder`` whose items all have action ``delete`` is a
+disconnect request: each item names the subscribed product it ends (``product.id``, the
+order that created it) and goes to ``order_disconnects``, not to the new orders.
+``landing/orders/*.csv`` are CRM exports (:mod:`ingest.sales.crm`); ``landing/leads/*`` are
+pre-build leads (:mod:`ingest.sales.leads`).
 An order without an installation address lands (the sales team can fix it); it is rejected
 by the order checks of the models, not quarantined.
 """
@@ -121,6 +124,58 @@ def _items(
     return rows, address_id
 
 
+def _is_disconnect(order: Mapping[str, Any]) -> bool:
+    items = order.get("productOrderItem")
+    return (
+        isinstance(items, list)
+        and bool(items)
+        and any(isinstance(i, dict) and i.get("action") == "delete" for i in items)
+    )
+
+
+def _disconnects(
+    order: Mapping[str, Any], event_id: str, event_time: Any, order_id: str
+) -> list[dict[str, Any]]:
+    """One row per ``delete`` item of a disconnect order; every item must be a ``delete``."""
+    try:
+        requested_at = req_timestamp(order, "orderDate")
+        completion = opt_timestamp(order, "requestedCompletionDate")
+    except RecordError as error:
+        raise RecordError(f"event.productOrder.{error.field}", error.reason) from None
+    customer_id, _ = _customer(order)
+    rows = []
+    for i, item in enumerate(order["productOrderItem"]):
+        where = f"event.productOrder.productOrderItem.{i}"
+        if not isinstance(item, dict):
+            raise RecordError(where, f"expected an object, got {item!r}")
+        try:
+            action = req_str(item, "action", choices=ACTIONS)
+            if action != "delete":
+                raise RecordError(
+                    "action", f"{action!r} in a disconnect order: every item must be 'delete'"
+                )
+            item_id = req_str(item, "id")
+            product_id = req_str(item, "product.id")
+            offering = item.get("productOffering")
+            offering_id = opt_str(offering, "id") if isinstance(offering, dict) else None
+        except RecordError as error:
+            raise RecordError(f"{where}.{error.field}", error.reason) from None
+        rows.append(
+            {
+                "event_id": event_id,
+                "event_time": event_time,
+                "disconnect_order_id": order_id,
+                "item_id": item_id,
+                "product_order_id": product_id,
+                "offering_id": offering_id,
+                "customer_id": customer_id,
+                "requested_at": requested_at,
+                "requested_completion_date": completion,
+            }
+        )
+    return rows
+
+
 def _parse_event(event: dict[str, Any], index: int, out: ParsedFile) -> None:
     event_id = req_str(event, "eventId")
     event_type = req_str(event, "eventType", choices=(CREATE, STATE_CHANGE))
@@ -132,6 +187,10 @@ def _parse_event(event: dict[str, Any], index: int, out: ParsedFile) -> None:
         cancellation = opt_timestamp(order, "cancellationDate")
     except RecordError as error:
         raise RecordError(f"event.productOrder.{error.field}", error.reason) from None
+    if event_type == CREATE and _is_disconnect(order):
+        for disconnect in _disconnects(order, event_id, event_time, order_id):
+            out.add("order_disconnects", disconnect)
+        return
     row: dict[str, Any] = {
         "event_id": event_id,
         "event_type": event_type,

@@ -429,10 +429,18 @@ def test_monthly_invoices_equal_the_simulators_truth_to_the_cent(
     first = {r["order_id"]: r for r in rows if r["invoice_type"] == "first"}
     monthly = [r for r in rows if r["invoice_type"] == "monthly"]
     last_day = max(r["kpi_date"] for r in _csv(operator / "truth" / "kpi_daily.csv"))
-    # activations in February 2028 owe March's cycle (the data runs into March); March's do not
-    assert {r["order_id"] for r in monthly} == {
-        o for o, r in first.items() if r["billing_period_end"] < last_day
+    service_end = {
+        r["order_id"]: r["service_end_date"] for r in _csv(operator / "truth" / "disconnects.csv")
     }
+    # activations in February 2028 owe March's cycle (the data runs into March); March's do not,
+    # and neither do subscribers who asked in February to disconnect (service ends 29 February)
+    assert {r["order_id"] for r in monthly} == {
+        o
+        for o, r in first.items()
+        if r["billing_period_end"] < last_day
+        and service_end.get(o, "9999-12-31") > r["billing_period_end"]
+    }
+    assert any(end == first[o]["billing_period_end"] for o, end in service_end.items())
     assert {r["billing_period_start"] for r in monthly} == {"2028-03-01"}
     orders = _ordered(operator, catalog)
     for row in monthly:

@@ -193,3 +193,38 @@ def test_a_correction_back_to_the_first_ont_serves_it_again_once(
         ("apply", first.ont_serial),
         ("remove", new.serial),
     ]
+
+
+def test_a_disconnected_subscription_is_terminated_on_the_olt_once(
+    billed: tuple[Path, Services, FulfilmentRequest], served: tuple[Path, AgentFleet]
+) -> None:
+    """Once its last day of service is behind the data, the ONT is dropped, and only then."""
+    home, services, request = billed
+    _, fleet = served
+    asked = dataclasses.replace(
+        request,
+        data_through_date=dt.date(2026, 2, 28),
+        service_end_date=dt.date(2026, 2, 28),
+    )
+    over = dataclasses.replace(asked, data_through_date=dt.date(2026, 3, 2))
+    key = f"terminate:PO-000077:{request.ont_serial}"
+    with Ledger.open(home) as ledger:
+        assert key not in {a.idempotency_key for a in plan_actions([asked])}
+        planned = {a.idempotency_key: a for a in plan_actions([over])}
+        assert planned[key].depends_on == "close:WO-000077"
+        assert "bill:monthly:PO-000077:202603" not in planned  # March is after the service end
+        assert ledger.plan(plan_actions([over])) == 1
+        report = execute(ledger, services, deadline_s=30)
+        assert report.done["terminate"] == 1
+        assert ledger.plan(plan_actions([over])) == 0
+        assert execute(ledger, services, deadline_s=5).done["terminate"] == 0
+
+    assert request.ont_serial not in poll_onts(fleet)
+    driver = driver_for(home)
+    assert isinstance(driver, SimulatedOltDriver)
+    assert driver.ont_config(request.olt_id, request.ont_serial)["provisioned"] is False
+    log = home / "network" / "provisioning-commands.jsonl"
+    commands = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(c["command"], c["request_id"]) for c in commands if c["command"] != "apply"] == [
+        ("remove", key)
+    ]

@@ -85,8 +85,9 @@ def test_each_activation_is_provisioned_confirmed_billed_welcomed_and_closed_onc
     assert {stages[o] for o in held_back} <= {"provisioned"}
     with Ledger.open(built_operator) as ledger:
         actions = ledger.actions()
-    # steps by key: provision, bill:first, bill:monthly, notify:welcome, close (and the
-    # reminders of visits not made yet, notify:appointment)
+    # steps by key: provision, bill:first, bill:monthly, notify:welcome, close, terminate once
+    # a disconnected subscription's service ended (and the reminders of visits not made yet,
+    # notify:appointment)
     parts = {"bill": 2, "notify": 2}
     states = Counter(
         (":".join(a.idempotency_key.split(":")[: parts.get(a.kind, 1)]), a.state)
@@ -97,18 +98,29 @@ def test_each_activation_is_provisioned_confirmed_billed_welcomed_and_closed_onc
     truth = _truth(built_operator, "invoices")
     monthly = truth[(truth["invoice_type"] == "monthly") & ~truth["order_id"].isin(held_back)]
     assert len(monthly) > 0
+    last_day = max(_truth(built_operator, "kpi_daily")["kpi_date"])
+    gone = _truth(built_operator, "disconnects")
+    ended = gone[(gone["service_end_date"] < last_day) & ~gone["order_id"].isin(held_back)]
+    assert len(ended) > 0
     assert states == {
         **{
             (step, "confirmed"): done
             for step in ("provision", "bill:first", "notify:welcome", "close")
         },
         ("bill:monthly", "confirmed"): len(monthly),
+        ("terminate", "confirmed"): len(ended),
         ("notify:appointment", "confirmed"): len(_truth(built_operator, "appointment_reminders")),
     }
     # The OLTs applied one command per activation, bound to the serial the technician fitted.
     applied = [c for c in _commands(built_operator) if c["command"] == "apply"]
     assert sorted(str(c["ont_serial"]) for c in applied) == sorted(activations["ont_serial"])
     assert len({c["request_id"] for c in applied}) == len(applied)
+    # ... and dropped the ONT of each subscription whose service ended, once.
+    serial_of = activations.set_index("order_id")["ont_serial"]
+    removed = [c for c in _commands(built_operator) if c["command"] == "remove"]
+    assert sorted(str(c["request_id"]) for c in removed) == sorted(
+        f"terminate:{o}:{serial_of[o]}" for o in ended["order_id"]
+    )
     # One welcome e-mail per activation, to the customer, naming the invoice amount.
     mailbox = sink_maildir(built_operator)
     ids = message_ids(mailbox)

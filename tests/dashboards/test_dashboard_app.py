@@ -522,6 +522,38 @@ def test_arpu_page_divides_the_truths_monthly_revenue_by_its_subscribers(
     assert by_tier.to_dict() == latest.groupby("offering_id")["order_id"].nunique().to_dict()
 
 
+def test_churn_page_shows_the_truths_disconnects_and_churn_rate(serving_home: Path) -> None:
+    at = _app().run()
+    at.switch_page("app_pages/churn.py").run()
+
+    assert not at.exception
+    months = truth(serving_home, "churn_monthly")
+    gone = truth(serving_home, "disconnects")
+    metrics = _metrics(at)
+    disconnects, at_starts = (
+        int(months["disconnects"].sum()),
+        int(months["subscribers_at_start"].sum()),
+    )
+    assert _count(metrics["Disconnects"]) == disconnects == len(gone) > 0
+    assert metrics["Monthly churn rate"] == f"{disconnects / at_starts:.1%}"
+    assert _count(metrics["New subscribers"]) == len(truth(serving_home, "activations"))
+    last = months[months["churn_month"] == months["churn_month"].max()]
+    assert _count(metrics["Subscribers at the period's end"]) == last["subscribers_at_end"].sum()
+    weak = int((gone["has_weak_install_optics"] == True).sum())  # noqa: E712
+    assert _count(metrics["Left with weak install optics"]) == weak
+    (per_subscriber,) = [
+        f.value
+        for f in at.dataframe
+        if "disconnect" not in f.value.columns and "requested_at" in f.value.columns
+    ]
+    assert sorted(per_subscriber["order_id"]) == sorted(gone["order_id"])
+
+    at.sidebar.multiselect(key="tier").set_value(["fiber-300"]).run()
+    assert not at.exception
+    of_tier = months[months["offering_id"] == "fiber-300"]
+    assert _count(_metrics(at)["Disconnects"]) == int(of_tier["disconnects"].sum())
+
+
 def test_field_ops_page_shows_the_truths_rolls_rework_and_cost(serving_home: Path) -> None:
     at = _app().run()
     at.switch_page("app_pages/field_ops.py").run()

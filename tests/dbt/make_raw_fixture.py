@@ -76,6 +76,11 @@ RAW_TABLES: dict[str, str] = {
         "event_id VARCHAR, order_id VARCHAR, item_id VARCHAR, action VARCHAR,"
         " offering_id VARCHAR, recurring_price_cents BIGINT"
     ),
+    "order_disconnects": (
+        "event_id VARCHAR, event_time TIMESTAMP, disconnect_order_id VARCHAR, item_id VARCHAR,"
+        " product_order_id VARCHAR, offering_id VARCHAR, customer_id VARCHAR,"
+        " requested_at TIMESTAMP, requested_completion_date TIMESTAMP"
+    ),
     "technicians": (
         "technician_id VARCHAR, name VARCHAR, region VARCHAR, skills VARCHAR[],"
         " home_lat DOUBLE, home_lon DOUBLE, shift_start VARCHAR, shift_end VARCHAR"
@@ -642,6 +647,22 @@ def _lineage(file: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return [(*row, file, index, INGESTED_AT) for index, row in enumerate(rows)]
 
 
+DISCONNECTS = [
+    # A request naming a product no order created: staged, it ends no subscription.
+    (
+        "EV-D1",
+        datetime(2026, 9, 6, 10, 0),
+        "DC-999999",
+        "1",
+        "PO-999999",
+        "fiber-500",
+        "CUS-999999",
+        datetime(2026, 9, 6, 10, 0),
+        None,
+    ),
+]
+
+
 def build_raw_fixture(db_path: Path | str) -> Path:
     """Create the contract's `raw.*` tables in the DuckDB file at `db_path` and fill them.
 
@@ -665,6 +686,7 @@ def build_raw_fixture(db_path: Path | str) -> Path:
         "catalog_prices": _lineage(CATALOG_FILE, PRICES),
         "order_events": events,
         "order_items": items,
+        "order_disconnects": _lineage("orders/orders_2026-09-06.json", DISCONNECTS),
         "technicians": _lineage("technicians/technicians.json", TECHNICIANS),
         "completions": _completion_rows(),
         "catalog_equipment_models": [

@@ -29,6 +29,7 @@ def test_repository_policy_reaches_the_simulator_and_dbt() -> None:
         config.dunning_suspend_after_days,
     )
     assert dbt_vars(config) == {
+        "billing_cycle_anchor_day": 1,
         "payment_terms_days": 14,
         "dunning_reminder_after_days": 7,
         "dunning_suspend_after_days": 21,

@@ -117,7 +117,14 @@ def test_order_events_are_tmf622_and_filed_by_event_day(small_run: Run) -> None:
             assert path.endswith(f"_{event['eventTime'][:10]}.json")
             assert TIMESTAMP.match(event["eventTime"])
             order = event["event"]["productOrder"]
-            if event["eventType"] == "ProductOrderCreateEvent":
+            if order["id"].startswith("DC-"):  # a disconnect request (simulator.churn)
+                assert event["eventType"] == "ProductOrderCreateEvent"
+                assert order["state"] == "acknowledged"
+                assert TIMESTAMP.match(order["orderDate"])
+                for item in order["productOrderItem"]:
+                    assert item["action"] == "delete"
+                    assert item["product"]["id"] == "PO-" + order["id"].removeprefix("DC-")
+            elif event["eventType"] == "ProductOrderCreateEvent":
                 assert order["state"] == "acknowledged"
                 assert order["channel"][0]["id"] in {"web", "call_center", "retail", "door_to_door"}
                 assert order["notificationContact"].endswith("@example.net")

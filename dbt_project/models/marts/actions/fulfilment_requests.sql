@@ -5,7 +5,8 @@
     technician delivered (latest valid version), on the plant that serves the address; voice
     gets its own VLAN when the order carries the voice add-on. data_through_date is the last
     day the data covers (kpi_daily's last day: the last with an order, install or activation):
-    monthly billing cycles are billed once their first day is on or before it.
+    monthly billing cycles are billed once their first day is on or before it, and, when the
+    subscriber asked to disconnect, on or before service_end_date (int_disconnects_dated).
 -#}
 with activations as (
     select * from {{ ref('activations') }}
@@ -25,6 +26,10 @@ offerings as (
 
 voice as (
     select max(vlan_id) as vlan_id from offerings where offering_id = 'voice'
+),
+
+disconnects as (
+    select * from {{ ref('int_disconnects_dated') }}
 ),
 
 data_through as (
@@ -53,7 +58,9 @@ select
     context.olt_vendor,
     context.pon_port_id,
     activations.activated_at,
-    data_through.data_through_date
+    data_through.data_through_date,
+    disconnects.requested_at as disconnect_requested_at,
+    disconnects.service_end_date
 from activations
 inner join context
     on activations.work_order_id = context.work_order_id
@@ -61,6 +68,8 @@ left join orders
     on activations.order_id = orders.order_id
 left join offerings as delivered
     on activations.offering_id = delivered.offering_id
+left join disconnects
+    on activations.order_id = disconnects.order_id
 cross join voice
 cross join data_through
 where activations.ont_serial is not null

@@ -13,9 +13,25 @@
                             / days in the activation day's month, rounded half up
       billed_twice          more than one account bills the order: the monthly price of
                             every row but the first (earliest start, then account id)
+    A subscription properly stopped (a disconnect request whose last day of service,
+    int_disconnects_dated.service_end_date, lies before the data's last day) is no longer
+    delivered: the BSS not billing it is no leak.
 -#}
-with activations as (
-    select * from {{ ref('activations') }}
+with data_through as (
+    select max(kpi_date) as data_through_date from {{ ref('kpi_daily') }}
+),
+
+stopped as (
+    select disconnects.order_id
+    from {{ ref('int_disconnects_dated') }} as disconnects
+    cross join data_through
+    where disconnects.service_end_date < data_through.data_through_date
+),
+
+activations as (
+    select *
+    from {{ ref('activations') }}
+    where order_id not in (select stopped.order_id from stopped)
 ),
 
 orders as (

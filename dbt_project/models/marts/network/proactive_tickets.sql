@@ -5,6 +5,9 @@
       trend_min_db_per_day (least-squares slope, 3+ readings) and by trend_min_drop_db in all;
     - flapping: flap_min_transitions or more online -> offline transitions in the window that
       no grouped outage (incident) explains.
+    An ONT its OLT no longer lists (absent from the OLT's latest successful poll: its
+    configuration was removed, after a replacement or a disconnect's terminate action) gets
+    no ticket: nobody is served by it.
 -#}
 {%- set threshold = var('proactive_rx_threshold_dbm', -25) %}
 {%- set window_hours = var('trend_window_hours', 72) %}
@@ -16,6 +19,34 @@ with located as (
             as day_number
     from {{ ref('int_ont_statuses_located') }}
     where ont_serial is not null
+),
+
+last_polls as (
+    select olt_id, poll_id
+    from (
+        select
+            olt_id,
+            poll_id,
+            row_number() over (partition by olt_id order by polled_at desc, poll_id desc)
+                as recency
+        from {{ ref('stg_telemetry__olt_poll_events') }}
+        where event = 'polled'
+    ) as ranked
+    where recency = 1
+),
+
+dropped as (
+    select distinct located.ont_serial
+    from located
+    inner join last_polls
+        on located.olt_id = last_polls.olt_id
+    where not exists (
+        select 1
+        from located as listed
+        where listed.ont_serial = located.ont_serial
+            and listed.olt_id = last_polls.olt_id
+            and listed.poll_id = last_polls.poll_id
+    )
 ),
 
 latest as (
@@ -129,3 +160,4 @@ left join flaps on tickets.ont_serial = flaps.ont_serial
 left join subscribers
     on tickets.ont_serial = subscribers.ont_serial
     and subscribers.recency = 1
+where tickets.ont_serial not in (select dropped.ont_serial from dropped)
