@@ -2,8 +2,9 @@
 catalog prices and how much of it the injected leaks leave unbilled, computed from the
 simulator's own activations and leaks, independently of the SQL.
 
-Definitions (docs/data-contracts.md, "KPI definitions"): *monthly delivered* of an activation
-is the monthly price in its region of the tier delivered plus the ordered add-ons, pre-tax;
+Definitions (docs/data-contracts.md, "KPI definitions"): *monthly delivered* of a
+subscription still delivered (the caller leaves out those whose service ended) is the monthly
+price in its region of the tier delivered plus the ordered add-ons, pre-tax;
 *underbilled* is the ``delivered_not_billed`` and ``billed_late`` amounts plus the positive
 ``tier_mismatch``/``addon_mismatch`` amounts; *overbilled* is the ``billed_not_delivered`` and
 ``billed_twice`` amounts plus the negative mismatch amounts, as positive cents; the rate is

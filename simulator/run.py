@@ -231,6 +231,7 @@ def simulate(
             invoices=invoices,
             kpi=kpi,
             kpi_regions=kpi_daily_regions(orders, completions.submissions, activated),
+            ended=ended,
             leaks=billing.leaks,
             receivables=owed,
             reminders=appointment_reminders(orders, through),

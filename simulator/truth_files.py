@@ -207,8 +207,9 @@ dated (UTC) on or before that day count. `marts.receivables` checks against it.
   empty without an install).
 
 ## revenue_leakage_rate.csv — one row per region with an activation or a leak
-- `region`; `activations` (of `activations.csv`); `monthly_delivered_cents`: their monthly
-  delivered (below, `leaks.csv`) summed.
+- `region`; `activations`: those of `activations.csv` still delivered (not a subscription
+  whose service ended after a disconnect before the data's last day, see `disconnects.csv`);
+  `monthly_delivered_cents`: their monthly delivered (below, `leaks.csv`) summed.
 - `leaks`: rows of `leaks.csv` in the region; `orders_leaking`: distinct orders among them.
 - `underbilled_cents`: the `delivered_not_billed` and `billed_late` amounts and the positive
   `tier_mismatch`/`addon_mismatch` amounts; `overbilled_cents`: the `billed_not_delivered`
@@ -333,6 +334,8 @@ class TruthTables:
     leads: list[Lead]
     visits: VisitsLanding
     disputes: DisputesLanding | None = None
+    ended: frozenset[str] = frozenset()
+    """Orders whose service ended after a disconnect before the data's last day."""
 
 
 def _bool(value: bool) -> str:
@@ -598,6 +601,7 @@ def write_truth(directory: Path, tables: TruthTables) -> None:
         tables.visits.rolls,
         tables.receivables,
     )
-    write_leakage_rate_truth(directory, tables.activations, tables.leaks)
+    delivered = [a for a in tables.activations if a.order.order_id not in tables.ended]
+    write_leakage_rate_truth(directory, delivered, tables.leaks)
     if tables.disputes is not None:
         write_dispute_truth(directory, tables.invoices, tables.disputes)

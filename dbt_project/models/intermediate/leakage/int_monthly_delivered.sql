@@ -1,10 +1,25 @@
 {#-
-    What each activation delivers every month, at catalog prices: the tier delivered on site
+    What each subscription delivers every month, at catalog prices: the tier delivered on site
     plus the ordered add-ons, each at its monthly price in the address's region, pre-tax,
-    integer cents. One row per activated order.
+    integer cents. One row per activated order still delivered: a subscription whose last day
+    of service after a disconnect request (int_disconnects_dated.service_end_date) lies before
+    the data's last day (kpi_daily) is not.
 -#}
-with activations as (
-    select * from {{ ref('activations') }}
+with data_through as (
+    select max(kpi_date) as data_through_date from {{ ref('kpi_daily') }}
+),
+
+stopped as (
+    select disconnects.order_id
+    from {{ ref('int_disconnects_dated') }} as disconnects
+    cross join data_through
+    where disconnects.service_end_date < data_through.data_through_date
+),
+
+activations as (
+    select *
+    from {{ ref('activations') }}
+    where order_id not in (select stopped.order_id from stopped)
 ),
 
 prices as (

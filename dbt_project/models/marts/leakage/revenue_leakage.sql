@@ -13,37 +13,12 @@
                             / days in the activation day's month, rounded half up
       billed_twice          more than one account bills the order: the monthly price of
                             every row but the first (earliest start, then account id)
-    A subscription properly stopped (a disconnect request whose last day of service,
-    int_disconnects_dated.service_end_date, lies before the data's last day) is no longer
-    delivered: the BSS not billing it is no leak.
+    "Delivered" is int_monthly_delivered: a subscription properly stopped (a disconnect
+    request whose last day of service lies before the data's last day) is no longer
+    delivered, so the BSS not billing it is no leak.
 -#}
-with data_through as (
-    select max(kpi_date) as data_through_date from {{ ref('kpi_daily') }}
-),
-
-stopped as (
-    select disconnects.order_id
-    from {{ ref('int_disconnects_dated') }} as disconnects
-    cross join data_through
-    where disconnects.service_end_date < data_through.data_through_date
-),
-
-activations as (
-    select *
-    from {{ ref('activations') }}
-    where order_id not in (select stopped.order_id from stopped)
-),
-
-orders as (
+with orders as (
     select * from {{ ref('orders') }}
-),
-
-prices as (
-    select * from {{ ref('offering_prices') }}
-),
-
-order_items as (
-    select * from {{ ref('stg_orders__order_items') }}
 ),
 
 active_rows as (
@@ -77,42 +52,8 @@ billed as (
     where active_rows.row_rank = 1
 ),
 
-ordered_addons as (
-    select distinct order_items.order_id, order_items.offering_id
-    from order_items
-    where order_items.item_action = 'add'
-),
-
-addon_prices as (
-    select
-        activations.order_id,
-        sum(prices.monthly_price_cents) as monthly_price_cents,
-        list(prices.offering_id order by prices.offering_id) as addon_ids
-    from activations
-    inner join ordered_addons
-        on activations.order_id = ordered_addons.order_id
-    inner join prices
-        on ordered_addons.offering_id = prices.offering_id
-        and activations.region = prices.region
-    where prices.offering_kind = 'addon'
-    group by activations.order_id
-),
-
 delivered as (
-    select
-        activations.order_id,
-        activations.work_order_id,
-        activations.offering_id as offering_id_delivered,
-        cast(activations.activated_at as date) as activated_on,
-        tier_prices.monthly_price_cents + coalesce(addon_prices.monthly_price_cents, 0)
-            as monthly_price_cents_delivered,
-        coalesce(addon_prices.addon_ids, []) as addon_ids_delivered
-    from activations
-    left join prices as tier_prices
-        on activations.offering_id = tier_prices.offering_id
-        and activations.region = tier_prices.region
-    left join addon_prices
-        on activations.order_id = addon_prices.order_id
+    select * from {{ ref('int_monthly_delivered') }}
 ),
 
 reconciled as (
