@@ -25,6 +25,7 @@ from typing import Any
 
 from simulator.config import SimulationConfig
 from simulator.landing import LandedSubmission
+from simulator.order_events import customer_party
 from simulator.timefmt import iso
 from simulator.truth import Activation, billing_cycle_of, billing_terms
 from simulator.writers import write_csv
@@ -162,14 +163,7 @@ def disconnect_event(disconnect: Disconnect) -> tuple[datetime.datetime, str, di
                 ),
                 "state": "acknowledged",
                 "channel": [{"id": "call_center", "name": "call_center"}],
-                "relatedParty": [
-                    {
-                        "id": order.customer_id,
-                        "name": order.customer_name,
-                        "role": "Customer",
-                        "@referredType": "Individual",
-                    }
-                ],
+                "relatedParty": customer_party(order),
                 "notificationContact": order.email,
                 "productOrderItem": [
                     {

@@ -18,7 +18,7 @@ from simulator.customers import Order
 from simulator.landing import QuarantinedRecord, malformed_count
 from simulator.timefmt import iso
 
-__all__ = ["OrdersLanding", "StateChange", "land_orders"]
+__all__ = ["OrdersLanding", "StateChange", "customer_party", "land_orders"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,18 @@ class OrdersLanding:
     def records(self) -> int:
         """Landed records: every event, malformed ones included."""
         return sum(len(records) for records in self.files.values())
+
+
+def customer_party(order: Order) -> list[dict[str, Any]]:
+    """The TMF622 ``relatedParty`` of an order: its customer."""
+    return [
+        {
+            "id": order.customer_id,
+            "name": order.customer_name,
+            "role": "Customer",
+            "@referredType": "Individual",
+        }
+    ]
 
 
 def _create_event(order: Order) -> dict[str, Any]:
@@ -84,14 +96,7 @@ def _create_event(order: Order) -> dict[str, Any]:
                 "requestedStartDate": iso(order.requested_start),
                 "state": "acknowledged",
                 "channel": [{"id": order.channel, "name": order.channel}],
-                "relatedParty": [
-                    {
-                        "id": order.customer_id,
-                        "name": order.customer_name,
-                        "role": "Customer",
-                        "@referredType": "Individual",
-                    }
-                ],
+                "relatedParty": customer_party(order),
                 "notificationContact": order.email,
                 "productOrderItem": items,
             }
