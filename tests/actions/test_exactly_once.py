@@ -117,10 +117,11 @@ def test_sigkill_at_random_points_neither_skips_nor_doubles_an_action(
     assert set(actions) == {p.idempotency_key for p in planned}
     assert Counter(a.state for a in actions.values()) == {"confirmed": total}
 
-    # The OLTs applied each provisioning command exactly once.
+    # The OLTs applied each provisioning command exactly once (and each terminate of a
+    # subscription whose service ended after a disconnect).
     log = home / "network" / "provisioning-commands.jsonl"
     applied = Counter(json.loads(line)["request_id"] for line in log.read_text().splitlines())
-    provisions = {k for k, a in actions.items() if a.kind == "provision"}
+    provisions = {k for k, a in actions.items() if a.kind in ("provision", "terminate")}
     assert applied == {key: 1 for key in provisions}
 
     # Each welcome e-mail reached the SMTP server exactly once.
