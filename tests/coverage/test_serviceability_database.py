@@ -18,14 +18,21 @@ def _serving(home: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _active_orders_by_address(home: Path) -> Counter[str]:
-    """Orders created and not cancelled within the landed window, by address (from the files)."""
+    """Orders created and not cancelled within the landed window, by address (from the files).
+
+    A disconnect leaves its subscription counted: the port stays taken after the service ends.
+    """
     created: dict[str, str] = {}
     cancelled: set[str] = set()
     for path in sorted((settings.landing_dir(home) / "orders").glob("orders_*.json")):
         for event in json.loads(path.read_text()):
             order = event["event"]["productOrder"]
-            if event["eventType"] == "ProductOrderCreateEvent" and "productOrderItem" in order:
-                place = order["productOrderItem"][0]["product"]["place"][0]["id"]
+            items = order.get("productOrderItem")
+            # a disconnect order (its item's action is delete) is no new subscription
+            if event["eventType"] == "ProductOrderCreateEvent" and items:
+                if items[0].get("action") == "delete":
+                    continue
+                place = items[0]["product"]["place"][0]["id"]
                 created[order["id"]] = place
             elif order.get("state") == "cancelled":
                 cancelled.add(order["id"])
