@@ -32,6 +32,7 @@ from pathlib import Path
 from simulator.config import SimulationConfig
 from simulator.landing import QuarantinedRecord
 from simulator.legacy_billing import Leak
+from simulator.payments import moment_in_day
 from simulator.timefmt import iso
 from simulator.truth import Invoice
 from simulator.writers import write_csv
@@ -142,11 +143,6 @@ def file_name(day: datetime.date) -> str:
     return f"{DISPUTES_FOLDER}/disputes_{day.isoformat()}.csv"
 
 
-def _at(rng: random.Random, day: datetime.date) -> datetime.datetime:
-    start = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
-    return start + datetime.timedelta(seconds=rng.randrange(86_400))
-
-
 def _tier_changed(invoice: Invoice) -> bool:
     return invoice.offering_id != invoice.order.tier.offering_id
 
@@ -163,10 +159,12 @@ def _dispute(
     opened_day = invoice.billing_period_start + datetime.timedelta(
         days=rng.randint(*OPENED_AFTER_DAYS)
     )
-    opened_at = _at(rng, opened_day)
+    opened_at = moment_in_day(rng, opened_day)
     drawn = rng.choices(REASONS, REASON_WEIGHTS)[0]
     reason = noticed or drawn
-    resolved_at = _at(rng, opened_day + datetime.timedelta(days=rng.randint(*RESOLVED_AFTER_DAYS)))
+    resolved_at = moment_in_day(
+        rng, opened_day + datetime.timedelta(days=rng.randint(*RESOLVED_AFTER_DAYS))
+    )
     credited = rng.random() < CREDITED_SHARE
     share = rng.uniform(*PARTIAL_CREDIT)
     if opened_at >= window_end:

@@ -13,7 +13,6 @@ underbilled / monthly delivered.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,15 +75,16 @@ class RegionLeakage:
 
 def leakage_rates(activations: Sequence[Activation], leaks: Sequence[Leak]) -> list[RegionLeakage]:
     """One row per region with an activation or a leak, sorted by region."""
-    regions: dict[str, RegionLeakage] = defaultdict(lambda: RegionLeakage(""))
+    regions: dict[str, RegionLeakage] = {}
     for activation in activations:
         region = activation.order.address.region
-        row = regions[region]
+        row = regions.setdefault(region, RegionLeakage(region))
         row.activations += 1
         tier = CATALOG.get(activation.offering_id)
         row.monthly_delivered_cents += monthly_cents(tier, activation.order.addons, region)
     for leak in leaks:
-        row = regions[leak.order.address.region]
+        region = leak.order.address.region
+        row = regions.setdefault(region, RegionLeakage(region))
         row.leaks += 1
         row.orders_leaking.add(leak.order.order_id)
         if leak.leak_type in _LOST:
@@ -96,8 +96,6 @@ def leakage_rates(activations: Sequence[Activation], leaks: Sequence[Leak]) -> l
             row.overbilled_cents += max(-leak.amount_cents, 0)
         else:
             raise ValueError(f"unknown leak type {leak.leak_type!r}")
-    for region, row in regions.items():
-        row.region = region
     return [regions[r] for r in sorted(regions)]
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "Receivable",
     "file_name",
     "land_payments",
+    "moment_in_day",
     "receivables",
 ]
 
@@ -177,7 +178,7 @@ class _Draft:
     return_code: str | None = None
 
 
-def _at(
+def moment_in_day(
     rng: random.Random, day: datetime.date, not_before: datetime.datetime | None = None
 ) -> datetime.datetime:
     """A moment of ``day``, uniform over the part of it from ``not_before`` on (one draw)."""
@@ -256,16 +257,18 @@ def _drafts(
     drafts = []
     for k, (invoice, amount, day, method) in enumerate(paid):
         first = invoice.invoice_type == "first"
-        paid_at = _at(rng, day, activated_at.get(invoice.order.order_id) if first else None)
+        paid_at = moment_in_day(
+            rng, day, activated_at.get(invoice.order.order_id) if first else None
+        )
         if k not in returned:
             drafts.append(_Draft(invoice, amount, method, paid_at))
             continue
-        returned_at = _at(rng, day + datetime.timedelta(days=rng.randint(*RETURN_DAYS)))
+        returned_at = moment_in_day(rng, day + datetime.timedelta(days=rng.randint(*RETURN_DAYS)))
         code = rng.choices(RETURN_CODES, RETURN_CODE_WEIGHTS)[0]
         drafts.append(_Draft(invoice, amount, method, paid_at, returned_at, code))
         if rng.random() < RETRY_SHARE:
             retry_day = returned_at.date() + datetime.timedelta(days=rng.randint(*RETRY_DAYS))
-            drafts.append(_Draft(invoice, amount, "card", _at(rng, retry_day)))
+            drafts.append(_Draft(invoice, amount, "card", moment_in_day(rng, retry_day)))
     return drafts
 
 
