@@ -70,9 +70,17 @@ def ensure_telemetry_schema(con: duckdb.DuckDBPyConnection) -> None:
             f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
         )
         con.execute(f"create table if not exists raw.{table} (\n    {body}\n)")
+        present = {
+            name
+            for (name,) in con.execute(
+                "select column_name from information_schema.columns"
+                " where table_schema = 'raw' and table_name = ?",
+                [table],
+            ).fetchall()
+        }
         for name, kind in columns.items():
-            # a warehouse made by an older release lacks the columns added since
-            con.execute(f"alter table raw.{table} add column if not exists {name} {kind}")
+            if name not in present:  # a warehouse made by an older release
+                con.execute(f"alter table raw.{table} add column {name} {kind}")
 
 
 def write_poll(con: duckdb.DuckDBPyConnection, result: PollResult) -> dict[str, int]:

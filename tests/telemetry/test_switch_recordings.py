@@ -19,7 +19,9 @@ import duckdb
 import pytest
 from snmpsim_testkit import Endpoint, serve_recordings
 
+from ingest.schema import LINEAGE_COLUMNS
 from ingest.telemetry import Inventory, OltTarget, PollResult, poll_inventory, write_poll
+from ingest.telemetry.store import TELEMETRY_TABLES
 from simulator.network import free_udp_port
 
 pytestmark = pytest.mark.reference_data
@@ -213,3 +215,37 @@ def test_raw_interface_counters_hold_the_recorded_rows(polled: PollResult) -> No
     assert got == expected
     sources = {(e["olt_id"], e["_source_file"]) for e in polled.olt_poll_events}
     assert {(r[0], r[-1]) for r in stored} == sources
+
+
+def test_a_warehouse_without_the_32_bit_columns_takes_the_poll(polled: PollResult) -> None:
+    """An interface table written by a release that read only the 64-bit counters gains the
+    32-bit columns on the next poll, and keeps its rows."""
+    con = duckdb.connect(":memory:")
+    try:
+        # the table as the previous release made it: every column but the 32-bit pair
+        before = {
+            name: kind
+            for name, kind in {**TELEMETRY_TABLES["interface_counters"], **LINEAGE_COLUMNS}.items()
+            if name not in ("in_octets", "out_octets")
+        }
+        body = ", ".join(f"{name} {kind}" for name, kind in before.items())
+        con.execute("create schema raw")
+        con.execute(f"create table raw.interface_counters ({body})")
+        con.execute(
+            "insert into raw.interface_counters (poll_id, olt_id, if_index, hc_in_octets)"
+            " values ('old', 'OLT-9', 1, 10)"
+        )
+        written = write_poll(con, polled)
+        old = con.execute(
+            "select in_octets, out_octets, hc_in_octets from raw.interface_counters"
+            " where poll_id = 'old'"
+        ).fetchall()
+        brocade = con.execute(
+            "select count(*) from raw.interface_counters"
+            " where olt_id = 'brocade-ds-5100b' and in_octets is not null"
+        ).fetchone()
+    finally:
+        con.close()
+    assert written["interface_counters"] > 0
+    assert old == [(None, None, 10)]
+    assert brocade is not None and brocade[0] > 0
