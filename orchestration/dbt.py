@@ -39,8 +39,7 @@ def build_vars() -> str:
 def prepare() -> Path:
     """Make sure ``manifest.json`` exists and is current; ``dbt parse`` when it is not."""
     manifest = dbt_project.manifest_path
-    sources = [p for p in DBT_PROJECT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".yaml"}]
-    newest = max((p.stat().st_mtime for p in sources if "target" not in p.parts), default=0.0)
+    newest = max((p.stat().st_mtime for p in _project_files()), default=0.0)
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         subprocess.run(
             [
@@ -60,6 +59,18 @@ def prepare() -> Path:
             env={"DO_NOT_TRACK": "1", **os.environ},
         )
     return manifest
+
+
+def _project_files() -> list[Path]:
+    """The project's SQL and YAML, without descending into what dbt writes (target, logs)."""
+    found = []
+    for folder, subfolders, files in os.walk(DBT_PROJECT_DIR):
+        subfolders[:] = [d for d in subfolders if d not in _GENERATED]
+        found += [Path(folder, f) for f in files if Path(f).suffix in {".sql", ".yml", ".yaml"}]
+    return found
+
+
+_GENERATED = {"target", "logs", "dbt_packages"}
 
 
 class FiberOpsDbtTranslator(DagsterDbtTranslator):

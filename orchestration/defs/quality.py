@@ -15,7 +15,7 @@ from orchestration.resources import FiberOpsHome
 def _quality_check(gate: Gate) -> dg.AssetChecksDefinition:
     schema, table = gate.table.split(".")
     key = dg.AssetKey([schema, table])
-    names = [name for name, _, _ in gate.expectations()]
+    names = gate.names
     specs = [
         dg.AssetCheckSpec(
             name=f"gx_{name}",
