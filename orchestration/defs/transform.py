@@ -1,6 +1,7 @@
 """dbt models as assets, and the publication of the marts to the serving copy."""
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,12 @@ def _build(
     if Path(os.environ.get("FIBEROPS_HOME", "")).resolve() != fiberops.root:
         raise dg.Failure(f"FIBEROPS_HOME is not {fiberops.root}: dbt would build elsewhere")
     # Payment terms and dunning thresholds live in catalog/billing.yaml only (marts.receivables).
-    yield from dbt.cli(["build", "--vars", build_vars()], context=context).stream()
+    # Each build writes its artifacts (about 17 MB: manifest, compiled SQL, logs) to a target
+    # folder of its own; dagster-dbt would leave one per run in the project's target/ forever.
+    with tempfile.TemporaryDirectory(prefix="dbt-target-") as target:
+        yield from dbt.cli(
+            ["build", "--vars", build_vars()], context=context, target_path=Path(target)
+        ).stream()
 
 
 @dbt_assets(
