@@ -19,7 +19,7 @@ import dagster as dg
 from actions.notify.sink import mail_sink
 from ingest.telemetry import TELEMETRY_TABLES
 
-__all__ = ["RunOnceResult", "run_once"]
+__all__ = ["RunOnceResult", "run_once", "tick_sensor"]
 
 MAX_SENSOR_ROUNDS = 20
 MAX_LANDING_PASSES = 3
@@ -142,39 +142,68 @@ def _drain_sensors(
     for _ in range(MAX_SENSOR_ROUNDS):
         requested = 0
         for sensor in defs.sensors or []:
-            if _daemon_only(sensor):
-                continue
-            cursor_key = f"fiberops/run-once/{sensor.name}"
-            cursor = instance.run_storage.get_cursor_values({cursor_key}).get(cursor_key)
-            with dg.build_sensor_context(
-                instance=instance,
-                cursor=cursor,
-                resources=defs.resources,
-                definitions=defs,
-            ) as context:
-                data = sensor.evaluate_tick(context)
-            if data.cursor is not None:
-                instance.run_storage.set_cursor_values({cursor_key: data.cursor})
-            for request in data.run_requests or []:
-                if request.run_key and instance.get_runs(
-                    filters=dg.RunsFilter(tags={"dagster/run_key": request.run_key})
-                ):
-                    continue
-                requested += 1
-                selection = request.asset_selection
-                sub_job = defs.resolve_implicit_global_asset_job_def()
-                run = sub_job.execute_in_process(
-                    instance=instance,
-                    asset_selection=list(selection) if selection else None,
-                    run_config=QUIET,
-                    tags={**request.tags, "dagster/run_key": request.run_key or ""},
-                    raise_on_error=False,
-                )
-                result.run_ids.append(run.run_id)
-                result.sensor_runs += 1
-                result.success = result.success and run.success
+            if not _daemon_only(sensor):
+                requested += _tick(defs, instance, sensor, result)
         if requested == 0:
             return
+
+
+def _tick(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    sensor: dg.SensorDefinition,
+    result: RunOnceResult,
+) -> int:
+    """Evaluate ``sensor`` once and run in-process what it requests; how many runs that was."""
+    cursor_key = f"fiberops/run-once/{sensor.name}"
+    cursor = instance.run_storage.get_cursor_values({cursor_key}).get(cursor_key)
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources=defs.resources, definitions=defs
+    ) as context:
+        data = sensor.evaluate_tick(context)
+    if data.cursor is not None:
+        instance.run_storage.set_cursor_values({cursor_key: data.cursor})
+    requested = 0
+    for request in data.run_requests or []:
+        if request.run_key and instance.get_runs(
+            filters=dg.RunsFilter(tags={"dagster/run_key": request.run_key})
+        ):
+            continue
+        requested += 1
+        selection = request.asset_selection
+        sub_job = defs.resolve_implicit_global_asset_job_def()
+        run = sub_job.execute_in_process(
+            instance=instance,
+            asset_selection=list(selection) if selection else None,
+            run_config=QUIET,
+            tags={**request.tags, "dagster/run_key": request.run_key or ""},
+            raise_on_error=False,
+        )
+        result.run_ids.append(run.run_id)
+        result.sensor_runs += 1
+        result.success = result.success and run.success
+    return requested
+
+
+def tick_sensor(home: Path, name: str) -> RunOnceResult:
+    """Evaluate the sensor ``name`` once, as the daemon would, and run what it requests.
+
+    The simulated OLTs and the SMTP sink answer for the length of the call, as in
+    ``run_once``; the sensor's cursor is the one ``run_once`` keeps for it.
+    """
+    from orchestration.definitions import defs
+    from simulator.network import simulated_olts
+
+    os.environ["FIBEROPS_HOME"] = str(home)
+    [sensor] = [s for s in defs.sensors or [] if s.name == name]
+    if not isinstance(sensor, dg.SensorDefinition):
+        raise TypeError(f"{name} is not a sensor this module can evaluate")
+    result = RunOnceResult(success=True)
+    with simulated_olts(home) as fleet, contextlib.ExitStack() as stack:
+        if fleet is not None:
+            stack.enter_context(mail_sink(home))
+        _tick(defs, _instance(home), sensor, result)
+    return result
 
 
 def _provisioning_commands(home: Path) -> int:

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Callable, Mapping, Sequence
 
 import dagster as dg
 
@@ -15,6 +16,14 @@ QUARANTINE_ALLOWANCE = 5
 """...unless so few records are quarantined that a handful of bad rows explains them."""
 
 WAREHOUSE_POOL = "warehouse"
+
+LANE_SOURCE = "completions"
+"""Its landing sensor lives in ``defs/fulfilment_lane.py``: its runs go on to the invoice."""
+
+RequestShape = Callable[
+    [dg.SensorEvaluationContext], tuple[Sequence[dg.AssetKey] | None, Mapping[str, str]]
+]
+"""What a landing sensor's run materialises (None: all of its target) and its extra tags."""
 
 
 def _ingest_assets(source: Source) -> dg.AssetsDefinition:
@@ -100,17 +109,26 @@ def _waiting_runs(context: dg.SensorEvaluationContext, sensor_name: str) -> list
     )
 
 
-def _landing_sensor(source: Source, assets: dg.AssetsDefinition) -> dg.SensorDefinition:
+def landing_sensor(
+    source: Source,
+    target: dg.AssetsDefinition | dg.AssetSelection,
+    shape: RequestShape | None = None,
+    description: str = "",
+) -> dg.SensorDefinition:
+    """Request a run of ``target`` for new or changed files of ``source``, one run at a time.
+
+    ``shape`` narrows a run to some of the target's assets and tags it, at request time.
+    """
     name = f"landing_{source.name}_sensor"
 
     @dg.sensor(
         name=name,
-        target=assets,
+        target=target,
         minimum_interval_seconds=15,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=(
             f"Ingests new or changed files in landing/{source.folder}/; while one of its runs "
-            "waits in the queue, new files go to that run."
+            f"waits in the queue, new files go to that run.{description}"
         ),
     )
     def _sensor(context: dg.SensorEvaluationContext, fiberops: FiberOpsHome) -> dg.SensorResult:
@@ -130,10 +148,13 @@ def _landing_sensor(source: Source, assets: dg.AssetsDefinition) -> dg.SensorDef
                 cursor=json.dumps(current, sort_keys=True),
             )
         digest = hashlib.sha256(json.dumps([[p, current[p]] for p in changed]).encode()).hexdigest()
+        selection, tags = shape(context) if shape else (None, {})
         return dg.SensorResult(
             run_requests=[
                 dg.RunRequest(
-                    run_key=f"{source.name}:{digest[:16]}", tags={"files": str(len(changed))}
+                    run_key=f"{source.name}:{digest[:16]}",
+                    tags={"files": str(len(changed)), **tags},
+                    asset_selection=selection,
                 )
             ],
             cursor=json.dumps(current, sort_keys=True),
@@ -144,6 +165,7 @@ def _landing_sensor(source: Source, assets: dg.AssetsDefinition) -> dg.SensorDef
 
 ingest_assets = [_ingest_assets(source) for source in ingest.SOURCES.values()]
 landing_sensors = [
-    _landing_sensor(source, assets)
+    landing_sensor(source, assets)
     for source, assets in zip(ingest.SOURCES.values(), ingest_assets, strict=True)
+    if source.name != LANE_SOURCE
 ]

@@ -1,9 +1,10 @@
 """A completion that fails validation triggers nothing until its correction arrives.
 
-A small simulated operator is built twice by ``run_once``: first with the technicians'
-corrected versions held back (only the failing first versions have landed), then after the
-corrections land. The simulator's truth says which work orders were corrected and which were
-never valid, and what each owes once valid.
+A small simulated operator is built by ``run_once`` with the technicians' corrected versions
+held back (only the failing first versions have landed). The corrections then land: the
+completions landing sensor is evaluated and the one run it requests is executed, as the
+daemon would, and ``run_once`` builds the rest. The simulator's truth says which work
+orders were corrected and which were never valid, and what each owes once valid.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 from actions.ledger import Ledger
 from actions.notify.sink import read_messages, sink_maildir
 from fiberops import settings
-from orchestration.headless import run_once
+from orchestration.headless import run_once, tick_sensor
 from simulator import SimulationConfig, simulate
 
 
@@ -114,6 +115,8 @@ class TwoRuns:
     commanded_first: set[str]
     mailed_first: str
     invoiced_first: set[str]
+    lane_runs: int
+    invoiced_by_lane: set[str]
 
 
 @pytest.fixture(scope="module")
@@ -144,9 +147,22 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
     mailed, invoiced = _mailed(home), set(_invoices(home))
     landed = home / "landing" / "completions" / "completions_corrections.json"
     landed.write_text(json.dumps(held))
+    lane = tick_sensor(home, "landing_completions_sensor")
+    assert lane.success, lane.run_ids
+    invoiced_by_lane = set(_invoices(home))
     second = run_once(home)
     assert second.success, second.failed_checks
-    return TwoRuns(home, serial_of, never_valid, acted, commanded, mailed, invoiced)
+    return TwoRuns(
+        home,
+        serial_of,
+        never_valid,
+        acted,
+        commanded,
+        mailed,
+        invoiced,
+        lane.sensor_runs,
+        invoiced_by_lane,
+    )
 
 
 @pytest.mark.timeout(1800)  # the fixture builds the operator twice (run_once)
@@ -180,6 +196,16 @@ def test_failed_completions_trigger_nothing_until_corrected(two_runs: TwoRuns) -
         assert invoice["invoice_id"] == row.invoice_id
         assert invoice["amount_cents"] == int(str(row.amount_cents))
         assert invoice["billing_period_start"] == row.billing_period_start
+
+
+@pytest.mark.timeout(1800)
+def test_the_run_a_correction_landing_requests_goes_on_to_the_invoice(two_runs: TwoRuns) -> None:
+    """One run from the file to the first invoice: nothing is left for the runs after it."""
+    corrected = set(two_runs.serial_of)
+    assert two_runs.lane_runs == 1
+    by_lane = two_runs.invoiced_by_lane & corrected
+    assert by_lane, "every corrected activation is behind the injected fibre cut"
+    assert by_lane == set(_invoices(two_runs.home)) & corrected
 
 
 def _receivables(home: Path) -> pd.DataFrame:
