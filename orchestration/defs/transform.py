@@ -1,6 +1,7 @@
 """dbt models as assets, and the publication of the marts to the serving copy."""
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,10 @@ from orchestration.defs.ingest import WAREHOUSE_POOL
 from orchestration.resources import FiberOpsHome
 
 _translator = FiberOpsDbtTranslator()
+PARSE_CACHE = Path("dbt", "partial_parse.msgpack")
+"""Under the operator's home: dbt's parse of the project for this home's profile. dbt re-parses
+the whole project (4 s of CPU) when the shared cache in target/ was written for another
+warehouse path, as the profile's path is part of what it checks."""
 LEDGER_TAG = "ledger"
 """dbt tag of the models built from the action ledger's copy (dbt_project.yml)."""
 
@@ -30,9 +35,23 @@ def _build(
     # Each build writes its artifacts (about 17 MB: manifest, compiled SQL, logs) to a target
     # folder of its own; dagster-dbt would leave one per run in the project's target/ forever.
     with tempfile.TemporaryDirectory(prefix="dbt-target-") as target:
+        parsed = fiberops.root / PARSE_CACHE
+        if parsed.exists():
+            shutil.copyfile(parsed, Path(target, PARSE_CACHE.name))
         yield from dbt.cli(
             ["build", "--vars", build_vars()], context=context, target_path=Path(target)
         ).stream()
+        _keep(Path(target, PARSE_CACHE.name), parsed)
+
+
+def _keep(fresh: Path, parsed: Path) -> None:
+    """Replace the operator's parse cache with the one the build just wrote, atomically."""
+    if not fresh.exists():
+        return
+    parsed.parent.mkdir(parents=True, exist_ok=True)
+    staged = parsed.with_name(f".{parsed.name}.{os.getpid()}")
+    shutil.copyfile(fresh, staged)
+    os.replace(staged, parsed)
 
 
 @dbt_assets(

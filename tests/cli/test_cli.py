@@ -37,9 +37,14 @@ def test_simulate_then_run_once_builds_the_warehouse(tmp_path: Path) -> None:
     again = _run("simulate", "--passings", "300", "--days", "10", "--seed", "3", "--out", str(home))
     assert again.returncode != 0, "simulating over an operator must need --overwrite"
 
+    target = Path(__file__).resolve().parents[2] / "dbt_project" / "target"
+    folders_before = {p.name for p in target.iterdir() if p.is_dir()} if target.exists() else set()
     built = _run("run-once", "--data", str(home))
 
     assert built.returncode == 0, built.stdout + built.stderr
+    # dbt's artifacts of each build go away with it; its parse of the project stays, per home.
+    assert {p.name for p in target.iterdir() if p.is_dir()} <= folders_before | {"compiled", "run"}
+    assert (home / "dbt" / "partial_parse.msgpack").stat().st_size > 0
     assert "marts.kpi_daily" in built.stdout
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         tables = {
