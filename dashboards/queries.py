@@ -252,17 +252,19 @@ def completion_validity(start: dt.date, end: dt.date, region: str | None = None)
     return _query(_COMPLETION_VALIDITY, start=start, end=end, region=region)
 
 
+# No ORDER BY: marts.addresses is stored in address_id order and DuckDB keeps insertion order
+# (preserve_insertion_order, on by default), so the scan returns it sorted without a sort.
 _COVERAGE_POINTS = """
 select address_id, region, serviceability, lat, lon
 from marts.addresses
 where ($region is null or region = $region)
   and lat is not null and lon is not null
-order by address_id
 """
 
 
 def coverage_points(region: str | None = None) -> pd.DataFrame:
-    """One row per address with its position and serviceability (``marts.addresses``)."""
+    """One row per address with its position and serviceability, by address_id
+    (``marts.addresses``, stored in that order)."""
     return _query(_COVERAGE_POINTS, region=region)
 
 
