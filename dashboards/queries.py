@@ -50,6 +50,7 @@ __all__ = [
     "fulfilment_stages",
     "kpi_period",
     "leaks",
+    "order_to_cash_summary",
     "overdue_invoices",
     "receivables_summary",
     "review_hours_daily",
@@ -251,17 +252,19 @@ def completion_validity(start: dt.date, end: dt.date, region: str | None = None)
     return _query(_COMPLETION_VALIDITY, start=start, end=end, region=region)
 
 
+# No ORDER BY: marts.addresses is stored in address_id order and DuckDB keeps insertion order
+# (preserve_insertion_order, on by default), so the scan returns it sorted without a sort.
 _COVERAGE_POINTS = """
 select address_id, region, serviceability, lat, lon
 from marts.addresses
 where ($region is null or region = $region)
   and lat is not null and lon is not null
-order by address_id
 """
 
 
 def coverage_points(region: str | None = None) -> pd.DataFrame:
-    """One row per address with its position and serviceability (``marts.addresses``)."""
+    """One row per address with its position and serviceability, by address_id
+    (``marts.addresses``, stored in that order)."""
     return _query(_COVERAGE_POINTS, region=region)
 
 
@@ -494,6 +497,23 @@ order by r.days_overdue desc, r.invoice_id
 def overdue_invoices(region: str | None = None) -> pd.DataFrame:
     """Invoices past their due date with a balance, longest overdue first."""
     return _query(_OVERDUE_INVOICES, region=region)
+
+
+_ORDER_TO_CASH_SUMMARY = """
+select
+    count(*) as first_invoices,
+    count(paid_at) as paid_in_full,
+    median(days_order_to_cash) as median_days_order_to_cash,
+    quantile_cont(days_order_to_cash, 0.9) as p90_days_order_to_cash
+from marts.order_to_cash
+where $region is null or region = $region
+"""
+
+
+def order_to_cash_summary(region: str | None = None) -> pd.DataFrame:
+    """One row: the orders' first invoices, how many are paid in full, and the median and 90th
+    percentile days from order to cash over the paid ones (``marts.order_to_cash``)."""
+    return _query(_ORDER_TO_CASH_SUMMARY, region=region)
 
 
 _FULFILMENT_STAGES = """

@@ -294,6 +294,7 @@ class CashedOrder:
         invoice = self.receivable.invoice
         return [
             invoice.order.order_id,
+            invoice.order.address.region,
             iso(invoice.order.ordered_at),
             iso(self.activated_at),
             invoice.invoice_id,
@@ -305,6 +306,7 @@ class CashedOrder:
 
 CASH_COLUMNS = (
     "order_id",
+    "region",
     "ordered_at",
     "activated_at",
     "invoice_id",

@@ -218,7 +218,8 @@ dated (UTC) on or before that day count. `marts.receivables` checks against it.
   deliveries). `marts.revenue_leakage_rate` checks against it.
 
 ## order_to_cash.csv — one row per `first` invoice of `invoices.csv`
-- `order_id`, `ordered_at`, `activated_at`, `invoice_id`, `amount_cents`
+- `order_id`, `region` (the order's address), `ordered_at`, `activated_at`, `invoice_id`,
+  `amount_cents`
 - `paid_at`: the invoice's `paid_in_full_at` in `receivables.csv` (payments dated up to the
   data's last day); empty while a balance is left.
 - `days_order_to_cash`: `ordered_at` to `paid_at`, days, 6 decimals; empty while unpaid.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import layout, queries
@@ -29,6 +30,24 @@ outstanding.metric(
 )
 overdue.metric("Invoices overdue", f"{int(summary['overdue_invoices']):,}")
 layout.source("receivables", "invoices")
+
+
+def days(value: float | None) -> str:
+    """Days to one decimal, or a dash while no first invoice is paid."""
+    return "—" if value is None or pd.isna(value) else f"{value:.1f}"
+
+
+cash = queries.order_to_cash_summary(region).iloc[0]
+first_invoices, paid_in_full = int(cash["first_invoices"]), int(cash["paid_in_full"])
+paid_col, median_col, p90_col = st.columns(3)
+paid_col.metric(
+    "First invoices paid in full",
+    f"{paid_in_full:,} of {first_invoices:,}",
+    help="Orders whose first invoice (as it stands after any correction) has no balance left.",
+)
+median_col.metric("Median days order to cash", days(cash["median_days_order_to_cash"]))
+p90_col.metric("90th percentile days order to cash", days(cash["p90_days_order_to_cash"]))
+layout.source("order_to_cash", note="from the order to the payment in full of its first invoice")
 
 stages_col, fulfil_col = st.columns(2)
 with stages_col:

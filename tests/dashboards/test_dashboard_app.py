@@ -324,6 +324,25 @@ def test_order_to_cash_page_shows_the_truths_balances(serving_home: Path, servin
     assert _cents(metrics["Credited on disputes"]) == cases["credited_cents"].fillna(0).sum()
 
 
+def test_order_to_cash_follows_the_region_filter(serving_home: Path, serving_sql: Sql) -> None:
+    issued = {row[0] for row in serving_sql("select invoice_id from marts.order_to_cash")}
+    cash = truth(serving_home, "order_to_cash")
+    cash = cash[cash["invoice_id"].isin(issued)]
+    assert len(cash) == len(issued) > 0 and cash["region"].nunique() > 1
+    region = str(cash["region"].iloc[0])
+    at = _app().run()
+    at.switch_page("app_pages/order_to_cash.py").run()
+    at.selectbox(key="region").select(region).run()
+
+    assert not at.exception
+    in_region = cash[cash["region"] == region]
+    days = in_region["days_order_to_cash"].dropna().astype(float)
+    metrics = _metrics(at)
+    assert metrics["First invoices paid in full"] == f"{len(days):,} of {len(in_region):,}"
+    assert metrics["Median days order to cash"] == f"{days.median():.1f}"
+    assert metrics["90th percentile days order to cash"] == f"{days.quantile(0.9):.1f}"
+
+
 def test_leakage_page_finds_every_injected_leak(serving_home: Path) -> None:
     at = _app().run()
     at.switch_page("app_pages/leakage.py").run()

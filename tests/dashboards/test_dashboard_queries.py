@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -102,6 +104,19 @@ def test_a_new_publication_is_read_at_once(serving_home: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
 
     assert len(queries.coverage_points()) == 3 != before
+
+
+def test_coverage_points_are_every_placed_address_in_address_id_order(
+    serving_home: Path, serving_sql: Callable[..., list[tuple[Any, ...]]]
+) -> None:
+    """The query has no ORDER BY: the order is the mart's stored one (see ``addresses.sql``)."""
+    placed = "select address_id from marts.addresses where lat is not null and lon is not null"
+    for region in [None, *queries.regions()["region"]]:
+        points = queries.coverage_points(region)
+        expected = sorted(
+            row[0] for row in serving_sql(f"{placed} and ($1 is null or region = $1)", region)
+        )
+        assert len(points) > 0 and points["address_id"].tolist() == expected, region
 
 
 def test_serviceability_shares_sum_to_one(serving_home: Path) -> None:

@@ -115,7 +115,7 @@ def test_order_to_cash_equals_the_truth_for_every_issued_first_invoice(
     truth = truth_frame(built_operator, "order_to_cash")
     mart = mart_frame(
         built_operator,
-        "select order_id, "
+        "select order_id, region, "
         + ", ".join(_ts(c) for c in ("ordered_at", "activated_at"))
         + ", invoice_id, amount_cents, "
         + _ts("paid_at")
@@ -134,6 +134,7 @@ def test_order_to_cash_equals_the_truth_for_every_issued_first_invoice(
         approx=("days_order_to_cash",),
     )
     assert (mart["paid_at"] != "").any() and (mart["paid_at"] == "").any()
+    assert (mart["region"] != "").all() and mart["region"].nunique() > 1, "regions not told apart"
 
 
 def test_review_hours_daily_equals_the_truth(built_operator: Path) -> None:

@@ -59,6 +59,7 @@ def test_kpi_truth_headers_follow_the_marts(small_run: Run) -> None:
     ]
     assert small_run.truth_header("order_to_cash") == [
         "order_id",
+        "region",
         "ordered_at",
         "activated_at",
         "invoice_id",
@@ -128,7 +129,9 @@ def test_order_to_cash_is_each_first_invoice_and_its_payment_in_full(small_run: 
     assert {c["invoice_id"] for c in cash} == firsts
     assert len({c["order_id"] for c in cash}) == len(cash)
     assert any(c["paid_at"] for c in cash) and any(not c["paid_at"] for c in cash)
+    region_of = {m["order_id"]: m["region"] for m in small_run.truth("activation_milestones")}
     for c in cash:
+        assert c["region"] == region_of[c["order_id"]]
         assert c["paid_at"] == receivables[c["invoice_id"]]["paid_in_full_at"]
         assert c["amount_cents"] == receivables[c["invoice_id"]]["amount_cents"]
         if c["paid_at"]:

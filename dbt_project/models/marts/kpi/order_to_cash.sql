@@ -4,7 +4,8 @@
     credited one). paid_at is when that invoice was paid in full (receivables'
     paid_in_full_at: the settlement that took its balance to zero, as of the day the data
     covers to); null while a balance is left. days_order_to_cash runs from ordered_at to
-    paid_at, fractional days.
+    paid_at, fractional days. region is the order's address region (orders.region, as in
+    int_kpi_day_events and revenue_leakage), null when unknown.
 -#}
 {#- Built from the ledger's invoices, so with the ledger's models (after the actions). -#}
 {{ config(tags=["ledger"]) }}
@@ -23,6 +24,7 @@ orders as (
 
 select
     first_invoices.order_id,
+    orders.region,
     orders.ordered_at,
     first_invoices.activated_at,
     first_invoices.invoice_id,
