@@ -110,6 +110,23 @@ def run_once(data: DataOption = None) -> None:
     )
 
 
+@app.command()
+def docs(data: DataOption = None) -> None:
+    """Regenerate the dbt docs page (docs/index.html) while the pipeline is stopped."""
+    home = _home(data)
+    if not settings.warehouse_path(home).exists():
+        console.print(f"[red]no warehouse in {home}[/red]: run `fiberops run-once` first")
+        raise typer.Exit(2)
+    from orchestration.docs import DocsError, generate_docs
+
+    try:
+        page = generate_docs(home)
+    except DocsError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    console.print(f"dbt docs written to {page}; `fiberops up` serves them")
+
+
 @app.command("solve-vrptw")
 def solve_vrptw(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Solomon text file.")],
@@ -145,16 +162,18 @@ def up(
     data: DataOption = None,
     dagster_port: Annotated[int, typer.Option(help="Port of the Dagster UI.")] = 3000,
     dashboard_port: Annotated[int, typer.Option(help="Port of the dashboards.")] = 8501,
+    docs_port: Annotated[int, typer.Option(help="Port of the dbt docs for analysts.")] = 8580,
     passings: Annotated[int, typer.Option(help="Size of the default simulated operator.")] = 5000,
     days: Annotated[int, typer.Option(min=1, help="Days the default operator simulates.")] = 60,
 ) -> None:
     """Run the whole system: simulate an operator if none exists, build it, serve the UIs."""
     home = _home(data)
-    for port in (dagster_port, dashboard_port):
+    for port in (dagster_port, dashboard_port, docs_port):
         if _port_in_use(port):
             console.print(
                 f"[red]port {port} is in use[/red]: another `fiberops up`, Dagster or Streamlit "
-                "is running; stop it or pick other ports (--dagster-port, --dashboard-port)"
+                "is running; stop it or pick other ports (--dagster-port, --dashboard-port, "
+                "--docs-port)"
             )
             raise typer.Exit(2)
     if not settings.landing_dir(home).exists():
@@ -173,6 +192,16 @@ def up(
     if not settings.serving_path(home).exists():
         console.print("first build of the warehouse (every asset, in-process)")
         run_once(data=home)
+    from orchestration.docs import DocsError, generate_docs
+
+    # Before Dagster starts: the catalog of the docs reads the warehouse, which the pipeline
+    # then holds. A failure leaves the previous page (if any) and does not stop the system.
+    with console.status("generating the dbt docs"):
+        try:
+            docs = generate_docs(home)
+        except DocsError as error:
+            console.print(f"[red]dbt docs not generated[/red]: {error}")
+            docs = home / "docs" / "index.html"
     logs = home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     # Dagster runs from the logs folder with a workspace naming the repository: from the
@@ -206,6 +235,21 @@ def up(
             f"http://localhost:{dashboard_port}",
             f"http://localhost:{dashboard_port}/_stcore/health",
             logs / "dashboards.log",
+        ),
+        "dbt docs": (
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                str(docs_port),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(docs.parent),
+            ],
+            f"http://localhost:{docs_port}",
+            f"http://localhost:{docs_port}/{docs.name}",
+            logs / "docs.log",
         ),
     }
     processes: list[subprocess.Popen[bytes]] = []

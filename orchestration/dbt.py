@@ -14,11 +14,23 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
-__all__ = ["DBT_PROJECT_DIR", "FiberOpsDbtTranslator", "dbt_executable", "dbt_project", "prepare"]
+__all__ = [
+    "DBT_PROJECT_DIR",
+    "PARSE_CACHE",
+    "FiberOpsDbtTranslator",
+    "dbt_executable",
+    "dbt_project",
+    "prepare",
+]
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+PARSE_CACHE = Path("dbt", "partial_parse.msgpack")
+"""Under the operator's home: dbt's parse of the project for this home's profile. dbt re-parses
+the whole project (4 s of CPU) when the shared cache in target/ was written for another
+warehouse path, as the profile's path is part of what it checks."""
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

@@ -11,16 +11,12 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from fiberops import warehouse
-from orchestration.dbt import FiberOpsDbtTranslator, build_vars, dbt_project, prepare
+from orchestration.dbt import PARSE_CACHE, FiberOpsDbtTranslator, build_vars, dbt_project, prepare
 from orchestration.defs.dispatch import PLAN_KEYS
 from orchestration.defs.ingest import WAREHOUSE_POOL
 from orchestration.resources import FiberOpsHome
 
 _translator = FiberOpsDbtTranslator()
-PARSE_CACHE = Path("dbt", "partial_parse.msgpack")
-"""Under the operator's home: dbt's parse of the project for this home's profile. dbt re-parses
-the whole project (4 s of CPU) when the shared cache in target/ was written for another
-warehouse path, as the profile's path is part of what it checks."""
 LEDGER_TAG = "ledger"
 """dbt tag of the models built from the action ledger's copy (dbt_project.yml)."""
 

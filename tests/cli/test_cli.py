@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 FIBEROPS = str(Path(sys.executable).with_name("fiberops"))
 
@@ -77,6 +78,19 @@ def _get(url: str) -> bytes | None:
         return None
 
 
+def _documented_marts() -> dict[str, list[str]]:
+    """Each mart of the dbt project with the descriptions of its columns."""
+    marts: dict[str, list[str]] = {}
+    for path in (Path(__file__).resolve().parents[2] / "dbt_project/models/marts").rglob("*.yml"):
+        for model in yaml.safe_load(path.read_text()).get("models", []):
+            marts[model["name"]] = [
+                str(c["description"]).strip()
+                for c in model.get("columns", [])
+                if c.get("description")
+            ]
+    return marts
+
+
 def _materialized_assets(port: int) -> tuple[int, int]:
     query = "{ assetNodes { assetKey { path } assetMaterializations(limit: 1) { timestamp } } }"
     request = urllib.request.Request(
@@ -93,7 +107,7 @@ def _materialized_assets(port: int) -> tuple[int, int]:
 @pytest.mark.timeout(900)
 def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path: Path) -> None:
     home = tmp_path / "op"
-    dagster_port, dashboard_port = 3310, 8591
+    dagster_port, dashboard_port, docs_port = 3310, 8591, 8592
     # Output to a file, not a pipe: nobody reads a pipe while `up` runs, and once its 64 KB
     # fill (run-once's summary tables do) `up` blocks on its next print.
     log_path = tmp_path / "up.log"
@@ -112,6 +126,8 @@ def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path
                 str(dagster_port),
                 "--dashboard-port",
                 str(dashboard_port),
+                "--docs-port",
+                str(docs_port),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -136,6 +152,11 @@ def test_up_serves_dagster_and_dashboards_with_every_asset_materialised(tmp_path
         assert total > 20
         assert materialized == total
         assert _get(f"http://localhost:{dashboard_port}/") is not None
+        page = (_get(f"http://localhost:{docs_port}/index.html") or b"").decode()
+        for mart, descriptions in _documented_marts().items():
+            assert f'"model.fiberops.{mart}"' in page, f"marts.{mart} missing from the dbt docs"
+            for description in descriptions:
+                assert json.dumps(description)[1:-1] in page, (mart, description)
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
