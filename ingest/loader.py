@@ -190,10 +190,20 @@ def _append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, obj
         con.unregister("_incoming")
 
 
-def load_file(con: duckdb.DuckDBPyConnection, landing: Path, source: str, path: Path) -> FileResult:
-    """Ingest one landing file, unless a file with the same content already was."""
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    source: str,
+    path: Path,
+    schema_ready: bool = False,
+) -> FileResult:
+    """Ingest one landing file, unless a file with the same content already was.
+
+    ``schema_ready``: the caller ran ``ensure_schema`` on this connection already.
+    """
     spec = _source(source)
-    ensure_schema(con)
+    if not schema_ready:
+        ensure_schema(con)
     raw = path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
     relative = path.relative_to(landing).as_posix() if path.is_relative_to(landing) else str(path)
@@ -256,4 +266,5 @@ def ingest_source(
 ) -> list[FileResult]:
     """Ingest every new file of a source (or the given files), in name order."""
     files = sorted(paths) if paths is not None else landing_files(landing, source)
-    return [load_file(con, landing, source, path) for path in files]
+    ensure_schema(con)
+    return [load_file(con, landing, source, path, schema_ready=True) for path in files]

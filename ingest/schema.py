@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 
 __all__ = ["LINEAGE_COLUMNS", "RAW_TABLES", "ensure_schema"]
@@ -278,12 +280,33 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """
     for schema in ("raw", "quarantine", "ops"):
         con.execute(f"create schema if not exists {schema}")
-    for table, columns in RAW_TABLES.items():
-        body = ",\n    ".join(
-            f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
-        )
-        con.execute(f"create table if not exists raw.{table} (\n    {body}\n)")
-        for name, kind in columns.items():
-            con.execute(f"alter table raw.{table} add column if not exists {name} {kind}")
+    ensure_tables(con, "raw", RAW_TABLES)
     con.execute(_QUARANTINE)
     con.execute(_INGESTED_FILES)
+
+
+def ensure_tables(
+    con: duckdb.DuckDBPyConnection, schema: str, tables: Mapping[str, Mapping[str, str]]
+) -> None:
+    """Create the tables of ``schema`` that are missing and add the columns a table lacks.
+
+    One catalog query finds what exists; a warehouse that is current runs nothing else. (An
+    ``add column if not exists`` per column, run before every landed file, was most of the
+    time an ingest took.)
+    """
+    present: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from information_schema.columns where table_schema = ?",
+        [schema],
+    ).fetchall():
+        present.setdefault(table, set()).add(column)
+    for table, columns in tables.items():
+        if table not in present:
+            body = ",\n    ".join(
+                f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
+            )
+            con.execute(f"create table if not exists {schema}.{table} (\n    {body}\n)")
+            continue
+        for name, kind in columns.items():
+            if name not in present[table]:  # a warehouse made by an older release
+                con.execute(f"alter table {schema}.{table} add column {name} {kind}")

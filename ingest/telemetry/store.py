@@ -12,7 +12,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from ingest.schema import LINEAGE_COLUMNS
+from ingest.schema import LINEAGE_COLUMNS, ensure_tables
 from ingest.telemetry.poller import PollResult
 
 __all__ = ["TELEMETRY_TABLES", "ensure_telemetry_schema", "write_poll"]
@@ -63,24 +63,9 @@ TELEMETRY_TABLES: dict[str, dict[str, str]] = {
 
 
 def ensure_telemetry_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the telemetry raw tables that do not exist yet."""
+    """Create the telemetry raw tables that do not exist yet, add the columns one lacks."""
     con.execute("create schema if not exists raw")
-    for table, columns in TELEMETRY_TABLES.items():
-        body = ",\n    ".join(
-            f"{name} {kind}" for name, kind in {**columns, **LINEAGE_COLUMNS}.items()
-        )
-        con.execute(f"create table if not exists raw.{table} (\n    {body}\n)")
-        present = {
-            name
-            for (name,) in con.execute(
-                "select column_name from information_schema.columns"
-                " where table_schema = 'raw' and table_name = ?",
-                [table],
-            ).fetchall()
-        }
-        for name, kind in columns.items():
-            if name not in present:  # a warehouse made by an older release
-                con.execute(f"alter table raw.{table} add column {name} {kind}")
+    ensure_tables(con, "raw", TELEMETRY_TABLES)
 
 
 def write_poll(con: duckdb.DuckDBPyConnection, result: PollResult) -> dict[str, int]:
