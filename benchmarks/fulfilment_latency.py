@@ -89,7 +89,8 @@ QUIET_S = 45.0
 ACTIVE = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING")
 STAGES = (
     ("landed_to_ingest_requested", "landed_at", "ingest_requested_at"),
-    ("ingest_requested_to_ingested", "ingest_requested_at", "ingested_at"),
+    ("ingest_requested_to_run_started", "ingest_requested_at", "run_started_at"),
+    ("run_started_to_ingested", "run_started_at", "ingested_at"),
     ("ingested_to_marts_built", "ingested_at", "marts_built_at"),
     ("marts_built_to_planned", "marts_built_at", "planned_at"),
     ("planned_to_provision_sent", "planned_at", "sent_at"),
@@ -199,6 +200,7 @@ class CompletionTiming:
     order_id: str
     landed_at: float
     ingest_requested_at: float | None = None
+    run_started_at: float | None = None
     ingested_at: float | None = None
     marts_built_at: float | None = None
     planned_at: float | None = None
@@ -278,30 +280,36 @@ def attach_runs(
     timings: Sequence[CompletionTiming],
     runs: Sequence[RunSpan],
     marts_built: Sequence[tuple[float, str]],
+    ingested: Sequence[tuple[float, str]] = (),
 ) -> None:
     """Fill the ingest and dbt stages from Dagster's runs.
 
     A file is picked up by the first completions-ingest run requested after it landed (the
-    sensor tick that saw it), and is in the marts at the first ``marts.fulfilment_requests``
-    materialisation of a run that started after that ingest run ended.
+    sensor tick that saw it). It is ingested when that run materialised ``raw.completions``
+    (``ingested``; without that record, when the run ended), and is in the marts at the first
+    ``marts.fulfilment_requests`` materialisation after that, in the same run (the completions
+    sensor's runs go on to the marts and fulfilment) or in a run that started after it ended.
     """
     ingests = sorted(
         (r for r in runs if "ingest_completions" in r.kind.split("+")), key=lambda r: r.created_at
     )
     started = {r.run_id: r.started_at for r in runs}
+    ingested_by_run = {run_id: at for at, run_id in sorted(ingested, reverse=True)}
     for timing in timings:
         ingest = next((r for r in ingests if r.created_at >= timing.landed_at), None)
         if ingest is None:
             continue
         timing.ingest_requested_at = ingest.created_at
+        timing.run_started_at = ingest.started_at
         if ingest.status != "SUCCESS" or ingest.ended_at is None:
             continue
-        timing.ingested_at = ingest.ended_at
+        timing.ingested_at = ingested_by_run.get(ingest.run_id, ingest.ended_at)
         timing.marts_built_at = next(
             (
                 at
                 for at, run_id in sorted(marts_built)
-                if (started.get(run_id) or 0.0) >= ingest.ended_at
+                if (run_id == ingest.run_id and at >= timing.ingested_at)
+                or (started.get(run_id) or 0.0) >= ingest.ended_at
             ),
             None,
         )
@@ -403,14 +411,18 @@ def run_kind(job_name: str, keys: Sequence[Sequence[str]] | None) -> str:
     ``ingest_completions``, ``ingest_other``, ``telemetry_poll``, ``dbt``, ``fulfilment``,
     joined with ``+`` when one run did several (automation runs often do).
     """
+    if keys:
+        return _kind_of_assets(keys)
     if job_name.startswith("__anonymous_asset_job_landing_completions"):
         return "ingest_completions"
     if job_name.startswith("__anonymous_asset_job_landing_"):
         return "ingest_other"
     if job_name.startswith("__anonymous_asset_job_poll"):
         return "telemetry_poll"
-    if not keys:
-        return "all_assets"
+    return "all_assets"
+
+
+def _kind_of_assets(keys: Sequence[Sequence[str]]) -> str:
     from ingest.ledger import LEDGER_TABLES
     from ingest.telemetry import TELEMETRY_TABLES
 
@@ -437,8 +449,11 @@ def _stamp(value: Any) -> float | None:
     return float(value.timestamp()) if isinstance(value, dt.datetime) else float(value)
 
 
-def read_runs(dagster_home: Path, since: float) -> tuple[list[RunSpan], list[tuple[float, str]]]:
-    """Runs created since ``since`` and the ``marts.fulfilment_requests`` materialisations."""
+def read_runs(
+    dagster_home: Path, since: float
+) -> tuple[list[RunSpan], list[tuple[float, str]], list[tuple[float, str]]]:
+    """Runs created since ``since``; the ``marts.fulfilment_requests`` and ``raw.completions``
+    materialisations (time, run id) since then."""
     import dagster as dg
 
     instance = dg.DagsterInstance.from_config(str(dagster_home))
@@ -466,17 +481,19 @@ def read_runs(dagster_home: Path, since: float) -> tuple[list[RunSpan], list[tup
             )
             for r in records
         ]
-        events = instance.fetch_materializations(
-            dg.AssetRecordsFilter(
-                asset_key=dg.AssetKey(["marts", "fulfilment_requests"]),
-                after_timestamp=float(since),
-            ),
-            limit=10_000,
+        built, ingested = (
+            [
+                (e.timestamp, e.run_id)
+                for e in instance.fetch_materializations(
+                    dg.AssetRecordsFilter(asset_key=dg.AssetKey(path), after_timestamp=since),
+                    limit=10_000,
+                ).records
+            ]
+            for path in (["marts", "fulfilment_requests"], ["raw", "completions"])
         )
-        built = [(e.timestamp, e.run_id) for e in events.records]
     finally:
         instance.dispose()
-    return sorted(runs, key=lambda r: r.created_at), built
+    return sorted(runs, key=lambda r: r.created_at), built, ingested
 
 
 def _first_error(instance: Any, run_id: str) -> str | None:
@@ -811,8 +828,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         console.print("[yellow]interrupted: reporting what was measured so far[/yellow]")
     load_end = os.getloadavg()
     timings = read_timings(home / LEDGER, fed)
-    runs, marts_built = read_runs(dagster_home, feed_started) if dagster_home.exists() else ([], [])
-    attach_runs(timings, runs, marts_built)
+    runs, marts_built, ingested = (
+        read_runs(dagster_home, feed_started) if dagster_home.exists() else ([], [], [])
+    )
+    attach_runs(timings, runs, marts_built, ingested)
     figures = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": " ".join(["benchmarks/fulfilment_latency.py", *sys.argv[1:]]),

@@ -143,6 +143,27 @@ def test_stages_come_from_the_ledger_and_the_runs(ledger_home: Path) -> None:
     assert stages["confirmed_to_invoiced"]["n"] == 2
 
 
+def test_one_run_from_ingest_to_the_marts_is_split_at_its_materialisations(
+    ledger_home: Path,
+) -> None:
+    """The completions sensor's run ingests, builds the marts and plans in one run."""
+    timings = read_timings(ledger_path(ledger_home), _fed())
+    t = lambda s: _at(s).timestamp()  # noqa: E731
+    lane = RunSpan("lane", "ingest_completions+dbt+fulfilment", "SUCCESS", t(2), t(9), t(30))
+    attach_runs(timings, [lane], marts_built=[(t(15), "lane")], ingested=[(t(11), "lane")])
+    a = timings[0]
+    assert (a.ingest_requested_at, a.run_started_at, a.ingested_at, a.marts_built_at) == (
+        t(2),
+        t(9),
+        t(11),
+        t(15),
+    )
+    stages = stage_breakdown(timings)
+    assert stages["ingest_requested_to_run_started"]["p50_s"] == 7.0
+    assert stages["run_started_to_ingested"]["p50_s"] == 2.0
+    assert stages["marts_built_to_planned"]["p50_s"] == 5.0
+
+
 def test_no_ledger_yet_means_nothing_planned(tmp_path: Path) -> None:
     timings = read_timings(ledger_path(tmp_path), _fed())
     assert all(t.reached == "landed" for t in timings)
@@ -200,3 +221,8 @@ def test_runs_are_named_by_what_they_did() -> None:
     assert run_kind("__anonymous_asset_job_poll_olts_every_5_minutes", []) == "telemetry_poll"
     automation = [("marts", "fulfilment_requests"), ("raw", "action_ledger"), ("raw", "invoices")]
     assert run_kind("__ASSET_JOB", automation) == "dbt+fulfilment"
+    lane = [("raw", "completions"), ("marts", "fulfilment_requests"), ("raw", "invoices")]
+    assert (
+        run_kind("__anonymous_asset_job_landing_completions_sensor", lane)
+        == "ingest_completions+dbt+fulfilment"
+    )
