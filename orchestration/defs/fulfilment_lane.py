@@ -6,12 +6,15 @@ The completions landing sensor now asks for one run that ingests the files, buil
 models between ``raw.completions`` and the marts fulfilment plans from (with their dbt tests
 and Great Expectations suites, which still block fulfilment inside the run), and runs
 fulfilment: provisioning, the network's confirmation, the first invoice, the welcome e-mail
-and the work order's close. Its runs jump the queue (``dagster/priority``). The rest of the
-graph (KPI marts, ledger models, the serving copy) follows by automation, as before.
+and the work order's close. Its runs jump the queue (``dagster/priority``) unless another run
+has waited over two minutes (a steady stream of completions must not starve the OLT poll). The
+rest of the graph (KPI marts, ledger models, the serving copy) follows by automation.
 
 While a blocking check on a gating mart outside the run is failing, the run only ingests:
 the actions wait, as ``fulfilment_retry`` does, until automation rebuilds and re-checks.
 """
+
+import datetime as dt
 
 import dagster as dg
 
@@ -21,6 +24,10 @@ from orchestration.defs.ingest import LANE_SOURCE, ingest_assets, landing_sensor
 
 LANE_PRIORITY = 10
 """Above the default 0 of every other run: the queue starts a completion's run first."""
+WAITING_MAX_S = 120
+"""...unless another run has waited longer than this: then the completions' run queues behind
+it. At a steady stream of completions their runs would otherwise hold the one run slot for as
+long as the stream lasts, and the OLT poll, the retries and the KPI marts would never run."""
 
 _source = ingest.SOURCES[LANE_SOURCE]
 _ingest = next(a for a in ingest_assets if a.node_def.name == f"ingest_{LANE_SOURCE}")
@@ -35,13 +42,31 @@ fulfilment_lane = (
 
 def _shape(context: dg.SensorEvaluationContext) -> tuple[list[dg.AssetKey] | None, dict[str, str]]:
     try:
-        failing = _gate_failures(context.instance)
+        instance = context.instance
     except dg.DagsterInvariantViolationError:
-        failing = []  # evaluated outside Dagster: no check has been evaluated
+        instance = None  # evaluated outside Dagster: no check evaluated, no queue
+    failing = _gate_failures(instance) if instance else []
     if failing:
         context.log.warning(f"ingest only: blocking checks failing: {', '.join(failing)}")
         return list(_ingest.keys), {"fiberops/lane": "ingest only"}
-    return None, {"dagster/priority": str(LANE_PRIORITY), "fiberops/lane": "to invoice"}
+    tags = {"fiberops/lane": "to invoice"}
+    waiting = _waiting_since(instance, WAITING_MAX_S) if instance else None
+    if waiting is None:
+        return None, {**tags, "dagster/priority": str(LANE_PRIORITY)}
+    context.log.info(f"run {waiting} has waited over {WAITING_MAX_S} s: this run queues after it")
+    return None, tags
+
+
+def _waiting_since(instance: dg.DagsterInstance, seconds: float) -> str | None:
+    """A run that has been waiting to start for more than ``seconds``, if any."""
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED],
+            created_before=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds),
+        ),
+        limit=1,
+    )
+    return runs[0].run_id if runs else None
 
 
 completions_sensor = landing_sensor(

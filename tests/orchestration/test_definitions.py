@@ -100,6 +100,39 @@ def test_landing_sensor_adds_no_run_while_one_of_its_runs_is_queued(
         assert len(tick(queued.cursor).run_requests or []) == 1
 
 
+def test_completions_jump_the_queue_unless_a_run_has_waited_too_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Priority for the run that goes on to the invoice; never starving the other runs."""
+    from orchestration.defs import fulfilment_lane
+
+    monkeypatch.setenv("FIBEROPS_HOME", str(tmp_path))
+    folder = tmp_path / "landing" / "completions"
+    folder.mkdir(parents=True)
+    [sensor] = [s for s in defs.sensors or [] if s.name == "landing_completions_sensor"]
+    assert isinstance(sensor, dg.SensorDefinition)
+    with dg.instance_for_test() as instance:
+
+        def priority_of_a_new_file(name: str) -> str | None:
+            (folder / name).write_text("[]")
+            with dg.build_sensor_context(instance=instance, resources=defs.resources) as context:
+                [request] = sensor.evaluate_tick(context).run_requests or []
+            return request.tags.get("dagster/priority")
+
+        assert priority_of_a_new_file("field_1.json") == "10"
+        instance.add_run(
+            dg.DagsterRun(
+                job_name="__ASSET_JOB",
+                run_id="queued-poll",
+                status=dg.DagsterRunStatus.NOT_STARTED,
+                tags={"dagster/schedule_name": "poll_olts_every_5_minutes"},
+            )
+        )
+        assert priority_of_a_new_file("field_2.json") == "10"  # it has just been queued
+        monkeypatch.setattr(fulfilment_lane, "WAITING_MAX_S", 0)
+        assert priority_of_a_new_file("field_3.json") is None  # it has waited long enough
+
+
 def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
     dagster = Path(sys.executable).with_name("dagster")
     root = Path(__file__).resolve().parents[2]
