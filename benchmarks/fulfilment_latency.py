@@ -284,22 +284,27 @@ def attach_runs(
 ) -> None:
     """Fill the ingest and dbt stages from Dagster's runs.
 
-    A file is picked up by the first completions-ingest run requested after it landed (the
-    sensor tick that saw it). It is ingested when that run materialised ``raw.completions``
+    A file is picked up by the first completions-ingest run that started after it landed: the
+    run the sensor requested when it saw the file or, when a run of the sensor was already
+    queued, that run (it reads every file present when it starts); the request counts from
+    the later of the two. It is ingested when that run materialised ``raw.completions``
     (``ingested``; without that record, when the run ended), and is in the marts at the first
     ``marts.fulfilment_requests`` materialisation after that, in the same run (the completions
     sensor's runs go on to the marts and fulfilment) or in a run that started after it ended.
     """
     ingests = sorted(
-        (r for r in runs if "ingest_completions" in r.kind.split("+")), key=lambda r: r.created_at
+        (r for r in runs if "ingest_completions" in r.kind.split("+")),
+        key=lambda r: (r.started_at is None, r.started_at or r.created_at),
     )
     started = {r.run_id: r.started_at for r in runs}
     ingested_by_run = {run_id: at for at, run_id in sorted(ingested, reverse=True)}
     for timing in timings:
-        ingest = next((r for r in ingests if r.created_at >= timing.landed_at), None)
+        ingest = next(
+            (r for r in ingests if r.started_at is None or r.started_at >= timing.landed_at), None
+        )
         if ingest is None:
             continue
-        timing.ingest_requested_at = ingest.created_at
+        timing.ingest_requested_at = max(ingest.created_at, timing.landed_at)
         timing.run_started_at = ingest.started_at
         if ingest.status != "SUCCESS" or ingest.ended_at is None:
             continue

@@ -164,6 +164,24 @@ def test_one_run_from_ingest_to_the_marts_is_split_at_its_materialisations(
     assert stages["marts_built_to_planned"]["p50_s"] == 5.0
 
 
+def test_a_file_landing_while_a_run_waits_goes_to_that_run(ledger_home: Path) -> None:
+    """The sensor asks for no run while one of its runs is queued: the queued run takes it."""
+    timings = read_timings(ledger_path(ledger_home), _fed())
+    t = lambda s: _at(s).timestamp()  # noqa: E731
+    runs = [
+        RunSpan("queued", "ingest_completions", "SUCCESS", t(-3), t(4), t(18)),
+        RunSpan("next", "ingest_completions", "SUCCESS", t(6), t(19), t(30)),
+    ]
+    attach_runs(timings, runs, marts_built=[(t(12), "queued")], ingested=[(t(5), "queued")])
+    a = timings[0]
+    assert (a.ingest_requested_at, a.run_started_at, a.ingested_at, a.marts_built_at) == (
+        t(0),
+        t(4),
+        t(5),
+        t(12),
+    )
+
+
 def test_no_ledger_yet_means_nothing_planned(tmp_path: Path) -> None:
     timings = read_timings(ledger_path(tmp_path), _fed())
     assert all(t.reached == "landed" for t in timings)
