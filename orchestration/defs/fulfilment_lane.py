@@ -7,8 +7,8 @@ models between ``raw.completions`` and the marts fulfilment plans from (with the
 and Great Expectations suites, which still block fulfilment inside the run), and runs
 fulfilment: provisioning, the network's confirmation, the first invoice, the welcome e-mail
 and the work order's close. Its runs jump the queue (``dagster/priority``) unless another run
-has waited over two minutes, or an automation run over ten (a steady stream of completions must
-not starve the OLT poll or the dashboards). The rest of the graph (KPI marts, ledger models,
+has waited over two minutes (a steady stream of completions must not starve the OLT poll, the
+retries or the dashboards' serving copy). The rest of the graph (KPI marts, ledger models,
 the serving copy) follows by automation.
 
 While a blocking check on a gating mart outside the run is failing, the run only ingests:
@@ -21,7 +21,6 @@ import dagster as dg
 
 import ingest
 from orchestration.defs.actions import LEDGER_KEYS, PLANNING_MARTS, _gate_failures
-from orchestration.defs.automation import automation_sensor
 from orchestration.defs.ingest import LANE_SOURCE, ingest_assets, landing_sensor
 
 LANE_PRIORITY = 10
@@ -29,11 +28,9 @@ LANE_PRIORITY = 10
 WAITING_MAX_S = 120
 """...unless another run has waited longer than this: then the completions' run queues behind
 it. At a steady stream of completions their runs would otherwise hold the one run slot for as
-long as the stream lasts, and the OLT poll, the retries and the KPI marts would never run."""
-AUTOMATION_WAITING_MAX_S = 600
-"""The same for declarative automation's runs (KPI marts, ledger models, the serving copy):
-during a burst of completions the dashboards may fall ten minutes behind, where a first invoice
-should not wait for a rebuild of every KPI."""
+long as the stream lasts, and the OLT poll, the retries and the KPI marts would never run.
+One budget for every kind of run: with 10 min for automation's runs (benchmark run 4) they
+piled up and went together, and the completions behind them waited longer (p95 112 s, not 79)."""
 
 _source = ingest.SOURCES[LANE_SOURCE]
 _ingest = next(a for a in ingest_assets if a.node_def.name == f"ingest_{LANE_SOURCE}")
@@ -64,21 +61,15 @@ def _shape(context: dg.SensorEvaluationContext) -> tuple[list[dg.AssetKey] | Non
 
 
 def _waited_too_long(instance: dg.DagsterInstance) -> str | None:
-    """A queued run that has waited longer than its kind may (WAITING_MAX_S...), if any."""
-    now = dt.datetime.now(dt.UTC)
-    records = instance.get_run_records(
+    """A queued run that has waited longer than ``WAITING_MAX_S`` to start, if any."""
+    runs = instance.get_runs(
         filters=dg.RunsFilter(
             statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED],
-            created_before=now - dt.timedelta(seconds=WAITING_MAX_S),
+            created_before=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=WAITING_MAX_S),
         ),
-        limit=50,
+        limit=1,
     )
-    for record in records:
-        automated = record.dagster_run.tags.get("dagster/sensor_name") == automation_sensor.name
-        allowed = AUTOMATION_WAITING_MAX_S if automated else WAITING_MAX_S
-        if record.create_timestamp <= now - dt.timedelta(seconds=allowed):
-            return record.dagster_run.run_id
-    return None
+    return runs[0].run_id if runs else None
 
 
 completions_sensor = landing_sensor(

@@ -132,20 +132,6 @@ def test_completions_jump_the_queue_unless_a_run_has_waited_too_long(
         monkeypatch.setattr(fulfilment_lane, "WAITING_MAX_S", 0)
         assert priority_of_a_new_file("field_3.json") is None  # it has waited long enough
 
-        # Automation's runs (KPI marts, the serving copy) may wait longer than the others.
-        instance.delete_run("queued-poll")
-        instance.add_run(
-            dg.DagsterRun(
-                job_name="__ASSET_JOB",
-                run_id="queued-automation",
-                status=dg.DagsterRunStatus.NOT_STARTED,
-                tags={"dagster/sensor_name": "fiberops_automation"},
-            )
-        )
-        assert priority_of_a_new_file("field_4.json") == "10"
-        monkeypatch.setattr(fulfilment_lane, "AUTOMATION_WAITING_MAX_S", 0)
-        assert priority_of_a_new_file("field_5.json") is None
-
 
 def test_dagster_definitions_validate_passes(tmp_path: Path) -> None:
     dagster = Path(sys.executable).with_name("dagster")
