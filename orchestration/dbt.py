@@ -18,6 +18,7 @@ __all__ = [
     "DBT_PROJECT_DIR",
     "PARSE_CACHE",
     "FiberOpsDbtTranslator",
+    "dbt_command",
     "dbt_executable",
     "dbt_project",
     "prepare",
@@ -48,25 +49,31 @@ def build_vars() -> str:
     return json.dumps(dbt_vars(load_billing_config()), sort_keys=True)
 
 
+def dbt_command(arguments: list[str], target: Path | str) -> list[str]:
+    """A quiet dbt command line on this project, its artifacts in ``target``, with the vars."""
+    return [
+        dbt_executable(),
+        *arguments,
+        "--quiet",
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target),
+        "--vars",
+        build_vars(),
+    ]
+
+
 def prepare() -> Path:
     """Make sure ``manifest.json`` exists and is current; ``dbt parse`` when it is not."""
     manifest = dbt_project.manifest_path
     newest = max((p.stat().st_mtime for p in _project_files()), default=0.0)
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         subprocess.run(
-            [
-                dbt_executable(),
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(manifest.parent),
-                "--vars",
-                build_vars(),  # as the builds pass them, or each build parses from scratch
-            ],
+            # --vars as the builds pass them, or each build parses from scratch
+            dbt_command(["parse"], manifest.parent),
             check=True,
             env={"DO_NOT_TRACK": "1", **os.environ},
         )

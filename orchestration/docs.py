@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from orchestration.dbt import DBT_PROJECT_DIR, PARSE_CACHE, build_vars, dbt_executable, prepare
+from orchestration.dbt import PARSE_CACHE, dbt_command, prepare
 
 __all__ = ["DOCS_PAGE", "DocsError", "docs_path", "generate_docs"]
 
@@ -44,21 +44,7 @@ def generate_docs(home: Path) -> Path:
         if parsed.exists():
             shutil.copyfile(parsed, Path(target, PARSE_CACHE.name))
         done = subprocess.run(
-            [
-                dbt_executable(),
-                "docs",
-                "generate",
-                "--static",
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                target,
-                "--vars",
-                build_vars(),
-            ],
+            dbt_command(["docs", "generate", "--static"], target),
             capture_output=True,
             text=True,
             env={**os.environ, "FIBEROPS_HOME": str(home), "DO_NOT_TRACK": "1"},
