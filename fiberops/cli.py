@@ -192,7 +192,7 @@ def up(
     if not settings.serving_path(home).exists():
         console.print("first build of the warehouse (every asset, in-process)")
         run_once(data=home)
-    from orchestration.docs import DocsError, generate_docs
+    from orchestration.docs import DocsError, docs_path, generate_docs
 
     # Before Dagster starts: the catalog of the docs reads the warehouse, which the pipeline
     # then holds. A failure leaves the previous page (if any) and does not stop the system.
@@ -201,7 +201,7 @@ def up(
             docs = generate_docs(home)
         except DocsError as error:
             console.print(f"[red]dbt docs not generated[/red]: {error}")
-            docs = home / "docs" / "index.html"
+            docs = docs_path(home)
     logs = home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     # Dagster runs from the logs folder with a workspace naming the repository: from the

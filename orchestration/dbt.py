@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,11 @@ __all__ = [
     "DBT_PROJECT_DIR",
     "PARSE_CACHE",
     "FiberOpsDbtTranslator",
+    "copy_atomically",
     "dbt_command",
     "dbt_executable",
     "dbt_project",
+    "dbt_target",
     "prepare",
 ]
 
@@ -47,6 +51,32 @@ def build_vars() -> str:
     from actions.billing.config import dbt_vars, load_billing_config
 
     return json.dumps(dbt_vars(load_billing_config()), sort_keys=True)
+
+
+@contextlib.contextmanager
+def dbt_target(home: Path) -> Iterator[Path]:
+    """A temporary target folder for one dbt invocation on the operator at ``home``.
+
+    dagster-dbt would leave a folder per run (about 17 MB) in the project's target/; this one
+    is removed afterwards. It starts with the home's parse of the project (``PARSE_CACHE``),
+    and the parse dbt leaves in it replaces that cache.
+    """
+    parsed = home / PARSE_CACHE
+    with tempfile.TemporaryDirectory(prefix="dbt-target-") as folder:
+        target = Path(folder)
+        if parsed.exists():
+            shutil.copyfile(parsed, target / PARSE_CACHE.name)
+        yield target
+        if (target / PARSE_CACHE.name).exists():
+            parsed.parent.mkdir(parents=True, exist_ok=True)
+            copy_atomically(target / PARSE_CACHE.name, parsed)
+
+
+def copy_atomically(source: Path, destination: Path) -> None:
+    """Copy ``source`` over ``destination``: a reader sees the old file or the new, whole."""
+    staged = destination.with_name(f".{destination.name}.{os.getpid()}")
+    shutil.copyfile(source, staged)
+    os.replace(staged, destination)
 
 
 def dbt_command(arguments: list[str], target: Path | str) -> list[str]:

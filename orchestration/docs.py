@@ -9,12 +9,10 @@ docs`` regenerates it while the pipeline is stopped (the catalog query needs the
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
-from orchestration.dbt import PARSE_CACHE, dbt_command, prepare
+from orchestration.dbt import copy_atomically, dbt_command, dbt_target, prepare
 
 __all__ = ["DOCS_PAGE", "DocsError", "docs_path", "generate_docs"]
 
@@ -39,10 +37,7 @@ def generate_docs(home: Path) -> Path:
     prepare()
     page = docs_path(home)
     page.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="dbt-docs-") as target:
-        parsed = home / PARSE_CACHE
-        if parsed.exists():
-            shutil.copyfile(parsed, Path(target, PARSE_CACHE.name))
+    with dbt_target(home) as target:
         done = subprocess.run(
             dbt_command(["docs", "generate", "--static"], target),
             capture_output=True,
@@ -50,12 +45,10 @@ def generate_docs(home: Path) -> Path:
             env={**os.environ, "FIBEROPS_HOME": str(home), "DO_NOT_TRACK": "1"},
             check=False,
         )
-        generated = Path(target, "static_index.html")
+        generated = target / "static_index.html"
         if done.returncode != 0 or not generated.exists():
             raise DocsError(
                 f"dbt docs generate failed for {home}: {(done.stdout + done.stderr).strip()}"
             )
-        staged = page.with_name(f".{DOCS_PAGE}.{os.getpid()}")
-        shutil.copyfile(generated, staged)
-        os.replace(staged, page)
+        copy_atomically(generated, page)
     return page

@@ -1,8 +1,6 @@
 """dbt models as assets, and the publication of the marts to the serving copy."""
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from fiberops import warehouse
-from orchestration.dbt import PARSE_CACHE, FiberOpsDbtTranslator, build_vars, dbt_project, prepare
+from orchestration.dbt import FiberOpsDbtTranslator, build_vars, dbt_project, dbt_target, prepare
 from orchestration.defs.dispatch import PLAN_KEYS
 from orchestration.defs.ingest import WAREHOUSE_POOL
 from orchestration.resources import FiberOpsHome
@@ -28,26 +26,10 @@ def _build(
     if Path(os.environ.get("FIBEROPS_HOME", "")).resolve() != fiberops.root:
         raise dg.Failure(f"FIBEROPS_HOME is not {fiberops.root}: dbt would build elsewhere")
     # Payment terms and dunning thresholds live in catalog/billing.yaml only (marts.receivables).
-    # Each build writes its artifacts (about 17 MB: manifest, compiled SQL, logs) to a target
-    # folder of its own; dagster-dbt would leave one per run in the project's target/ forever.
-    with tempfile.TemporaryDirectory(prefix="dbt-target-") as target:
-        parsed = fiberops.root / PARSE_CACHE
-        if parsed.exists():
-            shutil.copyfile(parsed, Path(target, PARSE_CACHE.name))
+    with dbt_target(fiberops.root) as target:
         yield from dbt.cli(
-            ["build", "--vars", build_vars()], context=context, target_path=Path(target)
+            ["build", "--vars", build_vars()], context=context, target_path=target
         ).stream()
-        _keep(Path(target, PARSE_CACHE.name), parsed)
-
-
-def _keep(fresh: Path, parsed: Path) -> None:
-    """Replace the operator's parse cache with the one the build just wrote, atomically."""
-    if not fresh.exists():
-        return
-    parsed.parent.mkdir(parents=True, exist_ok=True)
-    staged = parsed.with_name(f".{parsed.name}.{os.getpid()}")
-    shutil.copyfile(fresh, staged)
-    os.replace(staged, parsed)
 
 
 @dbt_assets(
