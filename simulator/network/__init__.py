@@ -8,7 +8,7 @@ log; with ``Network.require_provisioning`` an ONT comes online only once provisi
 ``write_network_truth`` writes their ground truth.
 """
 
-from simulator.network.agent import AgentCredentials, AgentFleet, free_udp_port
+from simulator.network.agent import AgentCredentials, AgentFleet, free_udp_port, free_udp_ports
 from simulator.network.build import network_from_operator, synthetic_network
 from simulator.network.model import (
     AgentStop,
@@ -54,6 +54,7 @@ __all__ = [
     "default_scenario",
     "fleet_inventory",
     "free_udp_port",
+    "free_udp_ports",
     "network_from_operator",
     "serve_operator",
     "simulated_olts",

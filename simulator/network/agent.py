@@ -20,6 +20,7 @@ is keyed on, so the next SNMP answer reflects it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import socket
 import threading
@@ -39,7 +40,7 @@ from simulator.network.mib import MibView, olt_view
 from simulator.network.model import Network, OltNode
 from simulator.network.provisioning import ProvisioningApi
 
-__all__ = ["AgentCredentials", "AgentFleet", "free_udp_port"]
+__all__ = ["AgentCredentials", "AgentFleet", "free_udp_port", "free_udp_ports"]
 
 T = TypeVar("T")
 MAX_BULK_VARBINDS = 256
@@ -66,9 +67,24 @@ class AgentCredentials:
 
 def free_udp_port(host: str = "127.0.0.1") -> int:
     """A UDP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
+    return free_udp_ports(1, host)[0]
+
+
+def free_udp_ports(count: int, host: str = "127.0.0.1") -> list[int]:
+    """``count`` different UDP ports nobody listens on right now.
+
+    Every probe stays bound until all are picked: a probe closed before the next one binds can
+    get the same port back, and at 100 OLTs two simulated agents then shared one port, each
+    OLT's poll reading the other's ONTs.
+    """
+    with contextlib.ExitStack() as stack:
+        probes = [
+            stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+            for _ in range(count)
+        ]
+        for probe in probes:
+            probe.bind((host, 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
 
 
 class _ViewInstrumentation(instrum.AbstractMibInstrumController):
@@ -255,10 +271,15 @@ class AgentFleet:
         self._thread.start()
         ready.wait(10)
 
+        unassigned = sorted(set(self.network.olts) - set(self._ports))
+        picked = free_udp_ports(len(unassigned), self.host)
+        ports = {**self._ports, **dict(zip(unassigned, picked, strict=True))}
+
         async def build() -> None:
             for olt_id, olt in sorted(self.network.olts.items()):
-                port = self._ports.get(olt_id) or free_udp_port(self.host)
-                self._agents[olt_id] = _OltAgent(self, olt, self.host, port, self.credentials)
+                self._agents[olt_id] = _OltAgent(
+                    self, olt, self.host, ports[olt_id], self.credentials
+                )
             await self._sync()
 
         self._call(build)

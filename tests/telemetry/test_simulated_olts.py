@@ -12,7 +12,7 @@ from conftest import SNMP_ENV
 from actions.provisioning import ProvisioningProfile, driver_for
 from ingest.telemetry import inventory_path, load_inventory, poll_inventory
 from simulator import SimulationConfig, simulate
-from simulator.network import simulated_olts
+from simulator.network import free_udp_ports, simulated_olts
 
 
 def test_no_simulated_operator_means_no_agents(tmp_path: Path) -> None:
@@ -60,3 +60,15 @@ def test_simulated_operator_is_served_and_polled_over_v3(
     assert {r["serial"] for r in result.ont_status} == set(activations["ont_serial"])
     assert {r["run_status"] for r in result.ont_status} <= {"online", "offline"}
     assert (home / "truth" / "incidents.csv").exists()
+
+
+def test_ports_picked_together_are_all_different() -> None:
+    """A fleet picks its OLTs' ports in one go: no two agents may share one.
+
+    Picked one at a time (a probe bound and closed before the next), 100 OLTs got a repeated
+    port often enough that a 250,000-passing operator's poll read two OLTs' ONTs from one
+    agent; 500 at a time would repeat one almost surely.
+    """
+    ports = free_udp_ports(500)
+
+    assert len(set(ports)) == 500
