@@ -171,7 +171,13 @@ def _tick(
             continue
         requested += 1
         selection = request.asset_selection
-        sub_job = defs.resolve_implicit_global_asset_job_def()
+        # The sensor's job, as under the daemon: a request without a selection runs all of it.
+        targets = sensor.targets
+        sub_job = (
+            defs.resolve_job_def(targets[0].job_name)
+            if len(targets) == 1
+            else defs.resolve_implicit_global_asset_job_def()
+        )
         run = sub_job.execute_in_process(
             instance=instance,
             asset_selection=list(selection) if selection else None,
