@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+)
+from packaging import version
 
 __all__ = [
     "DBT_PROJECT_DIR",
     "PARSE_CACHE",
+    "FiberOpsDbtCli",
     "FiberOpsDbtTranslator",
     "copy_atomically",
     "dbt_command",
@@ -38,6 +47,23 @@ the whole project (4 s of CPU) when the shared cache in target/ was written for 
 warehouse path, as the profile's path is part of what it checks."""
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+class FiberOpsDbtCli(DbtCliResource):
+    """dagster-dbt's dbt resource without two start-up costs it pays before every dbt command.
+
+    dagster-dbt runs ``dbt --version`` in a subprocess, to tell dbt Core from dbt Fusion, and
+    builds a dbt Core adapter in the run's process, used only to fetch column metadata, which
+    FiberOps does not ask for: 4.5 s of the 16 s dbt step of a completion's run. The dbt here
+    is this environment's dbt-core (``dbt_executable``), so its version is the package's.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> Any:
+        return None
 
 
 def dbt_executable() -> str:

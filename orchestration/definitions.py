@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from orchestration.dbt import dbt_executable, dbt_project
+from orchestration.dbt import FiberOpsDbtCli, dbt_executable, dbt_project
 from orchestration.resources import FiberOpsHome
 
 defs = dg.Definitions.merge(
@@ -15,7 +14,11 @@ defs = dg.Definitions.merge(
     dg.Definitions(
         resources={
             "fiberops": FiberOpsHome(home=dg.EnvVar("FIBEROPS_HOME")),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "dbt": FiberOpsDbtCli(
+                project_dir=str(dbt_project.project_dir),
+                profiles_dir=str(dbt_project.profiles_dir),
+                dbt_executable=dbt_executable(),
+            ),
         },
         executor=dg.in_process_executor,
     ),

@@ -6,6 +6,7 @@ from ingest.quality.gates import (
     Gate,
     GateResult,
     QualityGateError,
+    import_in_background,
     run_gate,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "Gate",
     "GateResult",
     "QualityGateError",
+    "import_in_background",
     "run_gate",
 ]
