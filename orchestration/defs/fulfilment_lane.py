@@ -6,10 +6,10 @@ The completions landing sensor now asks for one run that ingests the files, buil
 models between ``raw.completions`` and the marts fulfilment plans from (with their dbt tests
 and Great Expectations suites, which still block fulfilment inside the run), and runs
 fulfilment: provisioning, the network's confirmation, the first invoice, the welcome e-mail
-and the work order's close. Its runs jump the queue (``dagster/priority``) unless another run
-has waited over two minutes (a steady stream of completions must not starve the OLT poll, the
-retries or the dashboards' serving copy). The rest of the graph (KPI marts, ledger models,
-the serving copy) follows by automation.
+and the work order's close. Its runs jump the queue (``dagster/priority``), but a run that has
+waited over two minutes goes before them, one such run at a time (a steady stream of
+completions must not starve the OLT poll, the retries or the dashboards' serving copy). The
+rest of the graph (KPI marts, ledger models, the serving copy) follows by automation.
 
 While a blocking check on a gating mart outside the run is failing, the run only ingests:
 the actions wait, as ``fulfilment_retry`` does, until automation rebuilds and re-checks.
@@ -23,14 +23,18 @@ import ingest
 from orchestration.defs.actions import LEDGER_KEYS, PLANNING_MARTS, _gate_failures
 from orchestration.defs.ingest import LANE_SOURCE, ingest_assets, landing_sensor
 
+PRIORITY_TAG = "dagster/priority"
 LANE_PRIORITY = 10
 """Above the default 0 of every other run: the queue starts a completion's run first."""
 WAITING_MAX_S = 120
-"""...unless another run has waited longer than this: then the completions' run queues behind
-it. At a steady stream of completions their runs would otherwise hold the one run slot for as
-long as the stream lasts, and the OLT poll, the retries and the KPI marts would never run.
-One budget for every kind of run: with 10 min for automation's runs (benchmark run 4) they
-piled up and went together, and the completions behind them waited longer (p95 112 s, not 79)."""
+"""...unless another run has waited longer than this: at a steady stream of completions their
+runs would otherwise hold the one run slot for as long as the stream lasts, and the OLT poll,
+the retries and the KPI marts would never run. One budget for every kind of run: with 10 min
+for automation's runs they piled up and went together (benchmark p95 112 s, not 79)."""
+PROMOTED_PRIORITY = 20
+"""The priority the run that has waited longest is given once over ``WAITING_MAX_S``: it goes
+next, ahead of the completions. One at a time: when the completions' runs gave up their
+priority instead, every run over the budget went before the next completion at once."""
 
 _source = ingest.SOURCES[LANE_SOURCE]
 _ingest = next(a for a in ingest_assets if a.node_def.name == f"ingest_{LANE_SOURCE}")
@@ -52,24 +56,33 @@ def _shape(context: dg.SensorEvaluationContext) -> tuple[list[dg.AssetKey] | Non
     if failing:
         context.log.warning(f"ingest only: blocking checks failing: {', '.join(failing)}")
         return list(_ingest.keys), {"fiberops/lane": "ingest only"}
-    tags = {"fiberops/lane": "to invoice"}
-    waited = _waited_too_long(instance) if instance else None
-    if waited is None:
-        return None, {**tags, "dagster/priority": str(LANE_PRIORITY)}
-    context.log.info(f"run {waited} has waited too long to start: this run queues after it")
-    return None, tags
+    if instance and (promoted := _promote_longest_waiting(instance)):
+        context.log.info(f"run {promoted} has waited too long to start: it goes next")
+    return None, {"fiberops/lane": "to invoice", "dagster/priority": str(LANE_PRIORITY)}
 
 
-def _waited_too_long(instance: dg.DagsterInstance) -> str | None:
-    """A queued run that has waited longer than ``WAITING_MAX_S`` to start, if any."""
+def _promote_longest_waiting(instance: dg.DagsterInstance) -> str | None:
+    """Give ``PROMOTED_PRIORITY`` to the run that has waited longest, once over the budget.
+
+    None when no run has waited that long, or when a promoted run is still waiting: it goes
+    next, and the one after it is promoted when it has started.
+    """
+    waiting = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED]
+    promoted = dg.RunsFilter(statuses=waiting, tags={PRIORITY_TAG: str(PROMOTED_PRIORITY)})
+    if instance.get_runs(filters=promoted, limit=1):
+        return None
     runs = instance.get_runs(
         filters=dg.RunsFilter(
-            statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED],
+            statuses=waiting,
             created_before=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=WAITING_MAX_S),
         ),
         limit=1,
+        ascending=True,
     )
-    return runs[0].run_id if runs else None
+    if not runs:
+        return None
+    instance.add_run_tags(runs[0].run_id, {PRIORITY_TAG: str(PROMOTED_PRIORITY)})
+    return runs[0].run_id
 
 
 completions_sensor = landing_sensor(
