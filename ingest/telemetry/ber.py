@@ -6,7 +6,7 @@ a v2c manager needs (RFC 3416 PDUs in the RFC 1901 message, ITU-T X.690 BER) and
 response straight into the ``(oid, value)`` pairs ``ingest.telemetry.snmp`` hands out:
 
 - ``int`` for INTEGER (signed two's complement) and for Counter32, Gauge32, TimeTicks and
-  Counter64 (unsigned);
+  Counter64 (unsigned, even where an agent left out the leading zero octet);
 - ``bytes`` for OCTET STRING, IpAddress and Opaque;
 - pysnmp's own objects for the rest, as its decoder would give them: ``ObjectIdentifier`` for
   an OID value, ``Null`` for NULL, and the ``noSuchObject``, ``noSuchInstance`` and
@@ -29,6 +29,24 @@ from ingest.telemetry.errors import BerError
 from ingest.telemetry.oids import Oid
 
 __all__ = [
+    "COUNTER32",
+    "COUNTER64",
+    "END_OF_MIB_VIEW",
+    "GAUGE32",
+    "GETBULK_REQUEST",
+    "GET_REQUEST",
+    "INTEGER",
+    "IP_ADDRESS",
+    "NO_SUCH_INSTANCE",
+    "NO_SUCH_OBJECT",
+    "NULL",
+    "OBJECT_IDENTIFIER",
+    "OCTET_STRING",
+    "OPAQUE",
+    "RESPONSE",
+    "SEQUENCE",
+    "TIME_TICKS",
+    "VERSION_2C",
     "Response",
     "decode_integer",
     "decode_length",
