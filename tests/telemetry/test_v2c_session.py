@@ -17,6 +17,7 @@ from pyasn1.codec.ber import decoder
 from pysnmp.proto import api, rfc1902, rfc1905
 from test_ber import pysnmp_response
 
+from ingest.telemetry import OltTarget, poll_olt
 from ingest.telemetry.errors import SnmpError, SnmpTimeout
 from ingest.telemetry.oids import Oid
 from ingest.telemetry.v2c import V2cSession
@@ -241,3 +242,23 @@ def test_a_host_that_does_not_resolve_is_an_snmp_error() -> None:
             await V2cSession.open("no-such-host.invalid", 161, "public")
 
     asyncio.run(use())
+
+
+def test_poll_olt_speaks_v2c_without_the_pysnmp_engine() -> None:
+    table = {
+        (1, 3, 6, 1, 2, 1, 1, 3, 0): rfc1902.TimeTicks(12345),
+        (1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 7): rfc1902.OctetString(b"pon 0/1/0"),
+        (1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 7): rfc1902.Integer32(1),
+        (1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6, 7): rfc1902.Counter64(2**40),
+    }
+
+    async def use(agent: ScriptedAgent, port: int) -> Any:
+        target = OltTarget(olt_id="OLT-X", host="127.0.0.1", port=port, vendor="ifmib")
+        return await poll_olt(None, target, "poll", {"FIBEROPS_SNMP_COMMUNITY": "public"})
+
+    result = _with_agent(ScriptedAgent(table), use)
+    [event] = result.olt_poll_events
+    assert (event["event"], event["agent_uptime_s"]) == ("polled", 123.45)
+    [interface] = result.interface_counters
+    assert interface["if_descr"] == "pon 0/1/0"
+    assert (interface["oper_status"], interface["hc_in_octets"]) == ("up", 2**40)
