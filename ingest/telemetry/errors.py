@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["CredentialError", "InventoryError", "SnmpError", "SnmpTimeout", "TelemetryError"]
+__all__ = [
+    "BerError",
+    "CredentialError",
+    "InventoryError",
+    "SnmpError",
+    "SnmpTimeout",
+    "TelemetryError",
+]
 
 
 class TelemetryError(Exception):
@@ -23,3 +30,7 @@ class SnmpError(TelemetryError):
 
 class SnmpTimeout(SnmpError):
     """An agent did not answer within its timeout and retries."""
+
+
+class BerError(SnmpError):
+    """A message is not the BER-encoded SNMPv2c it should be (the message gives the offset)."""

@@ -7,8 +7,9 @@ aggressive optical polling. An OLT that does not answer within its timeout and r
 one ``unreachable`` event row and no status rows, so its ONTs become stale downstream, never
 "down".
 
-One SNMP engine (one UDP socket) serves a whole poll; each OLT's target is configured on it
-once (``ingest.telemetry.snmp.Session``).
+An SNMPv2c OLT is polled through ``ingest.telemetry.v2c.V2cSession`` (its own UDP socket, its
+own BER codec); SNMPv3 OLTs share one pysnmp SNMP engine (one UDP socket) for the whole poll,
+each OLT's target configured on it once (``ingest.telemetry.snmp.Session``).
 
 Rows are dicts keyed by the raw table columns (``ingest.telemetry.store``), lineage
 ``_source_file`` (``snmp://host:port``) and ``_record_index`` included.
@@ -25,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pysnmp.hlapi.v3arch.asyncio import (
-    CommunityData,
     SnmpEngine,
     UdpTransportTarget,
     UsmUserData,
@@ -42,8 +42,9 @@ from ingest.telemetry import oids
 from ingest.telemetry.errors import CredentialError, SnmpError, SnmpTimeout
 from ingest.telemetry.inventory import Credentials, Inventory, OltTarget
 from ingest.telemetry.oids import Oid
-from ingest.telemetry.snmp import Column, Session
-from ingest.telemetry.vendors import profile
+from ingest.telemetry.snmp import AgentSession, Column, Session
+from ingest.telemetry.v2c import V2cSession
+from ingest.telemetry.vendors import VendorProfile, profile
 
 __all__ = [
     "OntAddress",
@@ -120,9 +121,7 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _auth(credentials: Credentials) -> CommunityData | UsmUserData:
-    if credentials.version == "v2c":
-        return CommunityData(credentials.community or "", mpModel=1)
+def _usm(credentials: Credentials) -> UsmUserData:
     return UsmUserData(
         credentials.v3_user or "",
         credentials.v3_auth_key,
@@ -130,6 +129,26 @@ def _auth(credentials: Credentials) -> CommunityData | UsmUserData:
         authProtocol=_AUTH[credentials.v3_auth_protocol],
         privProtocol=_PRIV[credentials.v3_priv_protocol],
     )
+
+
+async def _open_session(
+    engine: SnmpEngine, target: OltTarget, credentials: Credentials
+) -> AgentSession:
+    """A v2c session of its own for a v2c target, else a session on the poll's engine."""
+    limits = (target.max_repetitions, target.max_varbinds, target.max_in_flight)
+    if credentials.version == "v2c":
+        return await V2cSession.open(
+            target.host,
+            target.port,
+            credentials.community or "",
+            target.timeout_s,
+            target.retries,
+            *limits,
+        )
+    transport = await UdpTransportTarget.create(
+        (target.host, target.port), timeout=target.timeout_s, retries=target.retries
+    )
+    return Session(engine, _usm(credentials), transport, *limits)
 
 
 def _int(value: Any) -> int | None:
@@ -182,7 +201,9 @@ def _interfaces(walked: dict[Oid, Column]) -> list[Row]:
     return interfaces
 
 
-async def _read(session: Session, target: OltTarget) -> tuple[int | None, dict[str, list[Row]]]:
+async def _read(
+    session: AgentSession, target: OltTarget
+) -> tuple[int | None, dict[str, list[Row]]]:
     vendor = profile(target.vendor)
     uptime, walked_if, walked_onts, walked_optics = await _together(
         session.get(oids.SYS_UPTIME),
@@ -223,20 +244,9 @@ async def poll_olt(
     started = time.perf_counter()
     base = {"poll_id": poll_id, "polled_at": polled_at, "olt_id": target.olt_id}
     event: Row = {**base, "event": "polled", "detail": None, "agent_uptime_s": None}
-    session: Session | None = None
+    session: AgentSession | None = None
     try:
-        credentials = target.credentials(environ)
-        transport = await UdpTransportTarget.create(
-            (target.host, target.port), timeout=target.timeout_s, retries=target.retries
-        )
-        session = Session(
-            engine,
-            _auth(credentials),
-            transport,
-            target.max_repetitions,
-            target.max_varbinds,
-            target.max_in_flight,
-        )
+        session = await _open_session(engine, target, target.credentials(environ))
         uptime, tables = await _read(session, target)
     except SnmpTimeout as error:
         event.update(event="unreachable", detail=str(error))
@@ -250,6 +260,9 @@ async def poll_olt(
             target_rows = result.tables()[name]
             for row in rows:
                 target_rows.append({**base, **row, "_source_file": target.source})
+    finally:
+        if session is not None:
+            session.close()
     counts = {name: len(rows) for name, rows in result.tables().items()}
     event.update(
         ont_rows=counts["ont_status"],
@@ -340,13 +353,19 @@ async def _read_olt_onts(
             addresses
         )
     try:
-        auth = _auth(target.credentials(environ))
-    except CredentialError as error:
+        session = await _open_session(engine, target, target.credentials(environ))
+    except (CredentialError, SnmpError) as error:
         return [SnmpError(f"{target.olt_id}: {error}")] * len(addresses)
-    transport = await UdpTransportTarget.create(
-        (target.host, target.port), timeout=target.timeout_s, retries=target.retries
-    )
-    session = Session(engine, auth, transport)
+    try:
+        return await _read_each_ont(session, vendor, addresses)
+    finally:
+        session.close()
+
+
+async def _read_each_ont(
+    session: AgentSession, vendor: VendorProfile, addresses: list[OntAddress]
+) -> list[OntReading]:
+    """One GET per ONT, every column of the vendor's ONT table; stops at a timeout."""
     names = list(vendor.ont_columns)
     readings: list[OntReading] = []
     for address in addresses:

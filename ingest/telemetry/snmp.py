@@ -1,5 +1,9 @@
 """SNMP requests to one agent: GETs and GETBULK walks of whole table columns.
 
+``AgentSession`` holds what every protocol shares: the limits, ``get``, ``get_many`` and
+``walk``. Its subclasses send the requests: ``Session`` here through pysnmp (SNMPv3), and
+``ingest.telemetry.v2c.V2cSession`` through a BER codec of its own (SNMPv2c).
+
 A ``Session`` configures its agent on the poll's SNMP engine once (credentials, UDP transport,
 timeout and retries) and then sends each request through pysnmp's command generators
 (``pysnmp.entity.rfc3413.cmdgen``), awaiting an asyncio future. The hlapi calls
@@ -32,7 +36,7 @@ from pysnmp.proto.rfc1905 import EndOfMibView, NoSuchInstance, NoSuchObject
 from ingest.telemetry.errors import SnmpError, SnmpTimeout
 from ingest.telemetry.oids import Oid
 
-__all__ = ["DEFAULT_MAX_VARBINDS", "Column", "Session", "plain"]
+__all__ = ["DEFAULT_MAX_VARBINDS", "AgentSession", "Column", "Session", "plain"]
 
 Column = dict[Oid, Any]
 """One walked column: row index (the OID suffix after the column) -> value (see ``plain``)."""
@@ -72,13 +76,13 @@ def _answered(
         future.set_result((indication, status, index, answered))
 
 
-class Session:
-    """One agent, its credentials and limits.
+class AgentSession:
+    """Requests to one agent: GET and GETBULK walks, at most ``max_in_flight`` outstanding.
+
+    Subclasses speak the protocol (``_request``); ``get``, ``get_many`` and ``walk`` are the
+    same for every one of them.
 
     Args:
-        engine: The poller's SNMP engine (shared by every session of a poll).
-        auth: ``CommunityData`` (v2c) or ``UsmUserData`` (v3).
-        target: The agent's UDP endpoint with its timeout and retries.
         max_repetitions: GETBULK max-repetitions (rows per walked column per request).
         max_varbinds: Cap on var-binds asked per request (columns x repetitions), which keeps
             responses within what agents send in one datagram.
@@ -90,60 +94,28 @@ class Session:
 
     def __init__(
         self,
-        engine: SnmpEngine,
-        auth: CommunityData | UsmUserData,
-        target: UdpTransportTarget,
         max_repetitions: int = 25,
         max_varbinds: int = DEFAULT_MAX_VARBINDS,
         max_in_flight: int = 1,
     ) -> None:
-        self.engine = engine
-        self.auth = auth
-        self.target = target
         self.max_repetitions = max_repetitions
         self.max_varbinds = max_varbinds
         self.requests = 0
         self._slots = asyncio.Semaphore(max_in_flight)
-        self._target_name, _params = _LCD.configure(engine, auth, target)
-        self._get = cmdgen.GetCommandGenerator()
-        self._bulk = cmdgen.BulkCommandGeneratorSingleRun()
-
-    def _check(self, answer: _Answer, what: str) -> Sequence[tuple[Oid, Any]]:
-        indication, status, index, var_binds = answer
-        if indication:
-            text = str(indication)
-            if "timeout" in text.lower() or "no snmp response" in text.lower():
-                raise SnmpTimeout(f"{what}: {text}")
-            raise SnmpError(f"{what}: {text}")
-        if status and int(status):
-            raise SnmpError(f"{what}: {status.prettyPrint()} at var-bind {index}")
-        return var_binds
 
     async def _request(
         self, oids: Sequence[Oid], repetitions: int | None, what: str
     ) -> Sequence[tuple[Oid, Any]]:
-        """One GET (``repetitions`` None) or GETBULK, once a slot is free; the checked answer."""
-        request = [(oid, None) for oid in oids]
-        async with self._slots:
-            self.requests += 1
-            future: asyncio.Future[_Answer] = asyncio.get_running_loop().create_future()
-            if repetitions is None:
-                self._get.send_varbinds(
-                    self.engine, self._target_name, None, b"", request, _answered, future
-                )
-            else:
-                self._bulk.send_varbinds(
-                    self.engine,
-                    self._target_name,
-                    None,
-                    b"",
-                    0,
-                    repetitions,
-                    request,
-                    _answered,
-                    future,
-                )
-            return self._check(await future, what)
+        """One GET (``repetitions`` None) or GETBULK, once a slot is free; the checked answer.
+
+        Raises:
+            SnmpTimeout: No answer within the target's timeout and retries.
+            SnmpError: The agent answered with an error-status, or the request failed.
+        """
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Let go of what the session holds (nothing here)."""
 
     async def get(self, oid: Oid) -> Any | None:
         """The value at ``oid``, None when the agent has no such object."""
@@ -194,3 +166,67 @@ class Session:
                     if answered:
                         cursor[column] = last
         return found
+
+
+class Session(AgentSession):
+    """One agent, its credentials and limits, through pysnmp's SNMP engine (SNMPv3, or v2c).
+
+    Args:
+        engine: The poller's SNMP engine (shared by every session of a poll).
+        auth: ``CommunityData`` (v2c) or ``UsmUserData`` (v3).
+        target: The agent's UDP endpoint with its timeout and retries.
+        max_repetitions, max_varbinds, max_in_flight: As for ``AgentSession``.
+    """
+
+    def __init__(
+        self,
+        engine: SnmpEngine,
+        auth: CommunityData | UsmUserData,
+        target: UdpTransportTarget,
+        max_repetitions: int = 25,
+        max_varbinds: int = DEFAULT_MAX_VARBINDS,
+        max_in_flight: int = 1,
+    ) -> None:
+        super().__init__(max_repetitions, max_varbinds, max_in_flight)
+        self.engine = engine
+        self.auth = auth
+        self.target = target
+        self._target_name, _params = _LCD.configure(engine, auth, target)
+        self._get = cmdgen.GetCommandGenerator()
+        self._bulk = cmdgen.BulkCommandGeneratorSingleRun()
+
+    def _check(self, answer: _Answer, what: str) -> Sequence[tuple[Oid, Any]]:
+        indication, status, index, var_binds = answer
+        if indication:
+            text = str(indication)
+            if "timeout" in text.lower() or "no snmp response" in text.lower():
+                raise SnmpTimeout(f"{what}: {text}")
+            raise SnmpError(f"{what}: {text}")
+        if status and int(status):
+            raise SnmpError(f"{what}: {status.prettyPrint()} at var-bind {index}")
+        return var_binds
+
+    async def _request(
+        self, oids: Sequence[Oid], repetitions: int | None, what: str
+    ) -> Sequence[tuple[Oid, Any]]:
+        request = [(oid, None) for oid in oids]
+        async with self._slots:
+            self.requests += 1
+            future: asyncio.Future[_Answer] = asyncio.get_running_loop().create_future()
+            if repetitions is None:
+                self._get.send_varbinds(
+                    self.engine, self._target_name, None, b"", request, _answered, future
+                )
+            else:
+                self._bulk.send_varbinds(
+                    self.engine,
+                    self._target_name,
+                    None,
+                    b"",
+                    0,
+                    repetitions,
+                    request,
+                    _answered,
+                    future,
+                )
+            return self._check(await future, what)

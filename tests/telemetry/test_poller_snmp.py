@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from conftest import AT, SNMP_ENV
 from pysnmp.entity.rfc3413 import cmdgen
 
-from ingest.telemetry import poll_inventory, snmp
+from ingest.telemetry import poll_inventory, snmp, v2c
+from ingest.telemetry.poller import OntAddress, read_onts
 from simulator.network import AgentFleet, fleet_inventory
 
 
@@ -115,22 +117,16 @@ def test_wrong_community_is_unreachable_and_missing_secret_is_an_error(
     assert "FIBEROPS_SNMP_AUTH_KEY" in missing.olt_poll_events[0]["detail"]
 
 
-def test_concurrency_is_bounded_across_olts_and_requests_per_olt(
-    small_fleet: AgentFleet, monkeypatch: pytest.MonkeyPatch
+def _hold_back_pysnmp(
+    monkeypatch: pytest.MonkeyPatch, in_flight: Counter[str], sent: Callable[[str], None]
 ) -> None:
-    """Requests on the wire (sent, not yet answered; answers held back 10 ms), peak overall
-    and per OLT."""
-    in_flight: Counter[str] = Counter()
+    """Count requests of the pysnmp ``Session`` (SNMPv3) on the wire, answers held back."""
     target_of: dict[int, str] = {}
-    peak_total = peak_per_olt = 0
 
     def sending(original: Any) -> Any:
         def send(self: Any, engine: Any, target_name: str, *args: Any) -> Any:
-            nonlocal peak_total, peak_per_olt
             target_of[id(args[-1])] = target_name
-            in_flight[target_name] += 1
-            peak_total = max(peak_total, sum(in_flight.values()))
-            peak_per_olt = max(peak_per_olt, in_flight[target_name])
+            sent(target_name)
             return original(self, engine, target_name, *args)
 
         return send
@@ -148,10 +144,51 @@ def test_concurrency_is_bounded_across_olts_and_requests_per_olt(
         monkeypatch.setattr(generator, "send_varbinds", sending(generator.send_varbinds))
     monkeypatch.setattr(snmp, "_answered", held_back)
 
+
+def _hold_back_v2c(
+    monkeypatch: pytest.MonkeyPatch, in_flight: Counter[str], sent: Callable[[str], None]
+) -> None:
+    """Count requests of the ``V2cSession`` (SNMPv2c) on the wire, answers held back."""
+    exchange = v2c.V2cSession._exchange
+    received = v2c._Endpoint.datagram_received
+
+    async def counted(self: v2c.V2cSession, *args: Any) -> Any:
+        target = str(self.address)
+        sent(target)
+        try:
+            return await exchange(self, *args)
+        finally:
+            in_flight[target] -= 1
+
+    def held_back(self: v2c._Endpoint, *args: Any) -> None:
+        asyncio.get_running_loop().call_later(0.01, received, self, *args)
+
+    monkeypatch.setattr(v2c.V2cSession, "_exchange", counted)
+    monkeypatch.setattr(v2c._Endpoint, "datagram_received", held_back)
+
+
+@pytest.mark.parametrize("version", ["v2c", "v3"])
+def test_concurrency_is_bounded_across_olts_and_requests_per_olt(
+    small_fleet: AgentFleet, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    """Requests on the wire (sent, not yet answered; answers held back 10 ms), peak overall
+    and per OLT."""
+    in_flight: Counter[str] = Counter()
+    peak_total = peak_per_olt = 0
+
+    def sent(target: str) -> None:
+        nonlocal peak_total, peak_per_olt
+        in_flight[target] += 1
+        peak_total = max(peak_total, sum(in_flight.values()))
+        peak_per_olt = max(peak_per_olt, in_flight[target])
+
+    hold_back = _hold_back_v2c if version == "v2c" else _hold_back_pysnmp
+    hold_back(monkeypatch, in_flight, sent)
+
     def peaks(max_concurrent_olts: int, max_in_flight: int | None = None) -> tuple[int, int]:
         nonlocal peak_total, peak_per_olt
         peak_total = peak_per_olt = 0
-        inventory = fleet_inventory(small_fleet)
+        inventory = fleet_inventory(small_fleet, version)
         if max_in_flight is not None:
             olts = tuple(
                 o.model_copy(update={"max_in_flight": max_in_flight}) for o in inventory.olts
@@ -166,3 +203,21 @@ def test_concurrency_is_bounded_across_olts_and_requests_per_olt(
     assert peaks(2) == (2, 1)
     assert peaks(1, max_in_flight=2) == (2, 2)
     assert peaks(2, max_in_flight=3) == (6, 3)
+
+
+@pytest.mark.parametrize("version", ["v2c", "v3"])
+def test_read_onts_reads_the_asked_onts_and_none_for_unknown_ones(
+    small_fleet: AgentFleet, version: str
+) -> None:
+    targets = {t.olt_id: t for t in fleet_inventory(small_fleet, version).olts}
+    ont = small_fleet.network.olts["OLT-02"].onts[3]
+    readings = read_onts(
+        [
+            OntAddress(targets["OLT-02"], ont.pon_if_index, ont.ont_id),
+            OntAddress(targets["OLT-01"], ont.pon_if_index, 999),
+        ],
+        SNMP_ENV,
+    )
+    assert readings[1] is None
+    assert isinstance(readings[0], dict)
+    assert (readings[0]["serial"], readings[0]["ont_id"]) == (ont.serial, ont.ont_id)
