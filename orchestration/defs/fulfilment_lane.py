@@ -58,7 +58,7 @@ def _shape(context: dg.SensorEvaluationContext) -> tuple[list[dg.AssetKey] | Non
         return list(_ingest.keys), {"fiberops/lane": "ingest only"}
     if instance and (promoted := _promote_longest_waiting(instance)):
         context.log.info(f"run {promoted} has waited too long to start: it goes next")
-    return None, {"fiberops/lane": "to invoice", "dagster/priority": str(LANE_PRIORITY)}
+    return None, {"fiberops/lane": "to invoice", PRIORITY_TAG: str(LANE_PRIORITY)}
 
 
 def _promote_longest_waiting(instance: dg.DagsterInstance) -> str | None:
