@@ -19,6 +19,7 @@ __all__ = [
     "IF_HC_OUT_OCTETS",
     "IF_IN_OCTETS",
     "IF_NAME",
+    "IF_NUMBER",
     "IF_OPER_STATUS",
     "IF_OUT_OCTETS",
     "IF_TYPE",
@@ -40,6 +41,8 @@ def parse_oid(text: str) -> Oid:
 
 SYS_UPTIME: Oid = parse_oid("1.3.6.1.2.1.1.3.0")
 
+IF_NUMBER: Oid = parse_oid("1.3.6.1.2.1.2.1.0")
+"""ifNumber: how many rows ifTable has (IF-MIB), which sizes the walk of the interface tables."""
 IF_DESCR: Oid = parse_oid("1.3.6.1.2.1.2.2.1.2")
 IF_TYPE: Oid = parse_oid("1.3.6.1.2.1.2.2.1.3")
 IF_OPER_STATUS: Oid = parse_oid("1.3.6.1.2.1.2.2.1.8")

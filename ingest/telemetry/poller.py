@@ -11,6 +11,10 @@ An SNMPv2c OLT is polled through ``ingest.telemetry.v2c.V2cSession`` (its own UD
 own BER codec); SNMPv3 OLTs share one pysnmp SNMP engine (one UDP socket) for the whole poll,
 each OLT's target configured on it once (``ingest.telemetry.snmp.Session``).
 
+Each walk is sized by what the OLT had at its previous poll (``expected_rows``, from
+``PollResult.row_counts`` or the warehouse's ``previous_row_counts``) and by ``ifNumber``, so
+an agent is not made to read far past the end of a table to show where it ends.
+
 Rows are dicts keyed by the raw table columns (``ingest.telemetry.store``), lineage
 ``_source_file`` (``snmp://host:port``) and ``_record_index`` included.
 """
@@ -50,6 +54,7 @@ __all__ = [
     "OntAddress",
     "OntReading",
     "PollResult",
+    "RowCounts",
     "poll_inventory",
     "poll_inventory_async",
     "poll_olt",
@@ -59,6 +64,11 @@ __all__ = [
 
 Row = dict[str, Any]
 Clock = Callable[[], dt.datetime]
+RowCounts = Mapping[str, int]
+"""Rows one OLT's tables had, by raw table name (``ont_status``, ``interface_counters``,
+``pon_port_optics``)."""
+
+_WALKED_TABLES = ("ont_status", "interface_counters", "pon_port_optics")
 
 _IF_COLUMNS = {
     "if_descr": oids.IF_DESCR,
@@ -115,6 +125,19 @@ class PollResult:
         """Add the rows of ``other``."""
         for name, rows in other.tables().items():
             self.tables()[name].extend(rows)
+
+    def row_counts(self) -> dict[str, dict[str, int]]:
+        """Rows read from each OLT that answered, by OLT id and raw table (next poll's sizes)."""
+        counts = {
+            event["olt_id"]: dict.fromkeys(_WALKED_TABLES, 0)
+            for event in self.olt_poll_events
+            if event["event"] == "polled"
+        }
+        for name in _WALKED_TABLES:
+            for row in self.tables()[name]:
+                if row["olt_id"] in counts:
+                    counts[row["olt_id"]][name] += 1
+        return counts
 
 
 def _utc_now() -> dt.datetime:
@@ -202,14 +225,21 @@ def _interfaces(walked: dict[Oid, Column]) -> list[Row]:
 
 
 async def _read(
-    session: AgentSession, target: OltTarget
+    session: AgentSession, target: OltTarget, expected: RowCounts
 ) -> tuple[int | None, dict[str, list[Row]]]:
     vendor = profile(target.vendor)
-    uptime, walked_if, walked_onts, walked_optics = await _together(
-        session.get(oids.SYS_UPTIME),
-        session.walk(list(_IF_COLUMNS.values())),
-        session.walk(list(vendor.ont_columns.values())) if vendor.ont_columns else _nothing(),
-        session.walk(list(vendor.optics_columns.values())) if vendor.optics_columns else _nothing(),
+    uptime, if_number = await session.get_many([oids.SYS_UPTIME, oids.IF_NUMBER])
+    interfaces = _int(if_number)
+    if interfaces is None or interfaces < 0:
+        interfaces = expected.get("interface_counters")
+    walked_if, walked_onts, walked_optics = await _together(
+        session.walk(list(_IF_COLUMNS.values()), interfaces),
+        session.walk(list(vendor.ont_columns.values()), expected.get("ont_status"))
+        if vendor.ont_columns
+        else _nothing(),
+        session.walk(list(vendor.optics_columns.values()), expected.get("pon_port_optics"))
+        if vendor.optics_columns
+        else _nothing(),
     )
     onts: list[Row] = []
     if vendor.ont_columns:
@@ -233,11 +263,13 @@ async def poll_olt(
     poll_id: str,
     environ: Mapping[str, str] | None = None,
     clock: Clock = _utc_now,
+    expected_rows: RowCounts | None = None,
 ) -> PollResult:
     """Poll one OLT: sysUpTime, ifTable/ifXTable, its vendor's ONT and PON optics tables.
 
-    Never raises for an agent that fails: the result then holds one event row
-    (``unreachable`` on timeout, ``error`` otherwise) and nothing else.
+    ``expected_rows`` (its tables' rows at the previous poll) sizes the walks; without it
+    the first requests are full-sized. Never raises for an agent that fails: the result then
+    holds one event row (``unreachable`` on timeout, ``error`` otherwise) and nothing else.
     """
     result = PollResult(poll_id)
     polled_at = clock().astimezone(dt.UTC).replace(tzinfo=None)
@@ -247,7 +279,7 @@ async def poll_olt(
     session: AgentSession | None = None
     try:
         session = await _open_session(engine, target, target.credentials(environ))
-        uptime, tables = await _read(session, target)
+        uptime, tables = await _read(session, target, expected_rows or {})
     except SnmpTimeout as error:
         event.update(event="unreachable", detail=str(error))
     except (SnmpError, CredentialError) as error:
@@ -284,6 +316,7 @@ async def poll_inventory_async(
     clock: Clock = _utc_now,
     poll_id: str | None = None,
     max_concurrent_olts: int | None = None,
+    expected_rows: Mapping[str, RowCounts] | None = None,
 ) -> PollResult:
     """Poll every OLT of ``inventory`` once (see ``poll_inventory``)."""
     poll_id = poll_id or uuid.uuid4().hex
@@ -292,7 +325,9 @@ async def poll_inventory_async(
 
     async def one(target: OltTarget) -> PollResult:
         async with limit:
-            return await poll_olt(engine, target, poll_id, environ, clock)
+            return await poll_olt(
+                engine, target, poll_id, environ, clock, (expected_rows or {}).get(target.olt_id)
+            )
 
     try:
         results = await asyncio.gather(*(one(t) for t in inventory.olts))
@@ -310,6 +345,7 @@ def poll_inventory(
     clock: Clock = _utc_now,
     poll_id: str | None = None,
     max_concurrent_olts: int | None = None,
+    expected_rows: Mapping[str, RowCounts] | None = None,
 ) -> PollResult:
     """Poll every OLT of ``inventory`` once, from synchronous code.
 
@@ -319,12 +355,14 @@ def poll_inventory(
         clock: Gives ``polled_at`` (UTC); the wall clock by default.
         poll_id: Id shared by every row of this poll (a new UUID by default).
         max_concurrent_olts: Overrides the inventory's bound.
+        expected_rows: Each OLT's rows at the previous poll, by OLT id (``row_counts`` of
+            that poll, or ``previous_row_counts`` from the warehouse): sizes the walks.
 
     Returns:
         The rows of every table; one ``olt_poll_events`` row per OLT.
     """
     return asyncio.run(
-        poll_inventory_async(inventory, environ, clock, poll_id, max_concurrent_olts)
+        poll_inventory_async(inventory, environ, clock, poll_id, max_concurrent_olts, expected_rows)
     )
 
 

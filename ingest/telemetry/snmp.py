@@ -130,12 +130,20 @@ class AgentSession:
             raise SnmpError(f"{what}: {len(var_binds)} var-binds answered")
         return [None if isinstance(value, _ABSENT) else value for _name, value in var_binds]
 
-    async def walk(self, columns: Sequence[Oid]) -> dict[Oid, Column]:
+    async def walk(
+        self, columns: Sequence[Oid], expected_rows: int | None = None
+    ) -> dict[Oid, Column]:
         """Walk the given columns together with GETBULK until each leaves its subtree.
 
         Each request carries every column not yet finished, with as many repetitions as
         ``max_repetitions`` and ``max_varbinds`` allow. A response cut short (an agent may
         truncate one that would not fit its message size) is resumed from where it stops.
+
+        A column's end is only seen by reading one object past it, and every repetition
+        after that is read for nothing (an agent works for each one). ``expected_rows``, the
+        rows the table had at the last poll (or what ``ifNumber`` says), sizes the requests
+        to read them and one object more; a table that has grown beyond it is walked on at
+        full size.
 
         Returns:
             For each column, its rows keyed by index suffix.
@@ -146,6 +154,10 @@ class AgentSession:
             active = list(cursor)
             width = len(active)
             repetitions = max(1, min(self.max_repetitions, self.max_varbinds // width))
+            if expected_rows is not None:
+                unread = expected_rows - min(len(found[c]) for c in active)
+                if unread >= 0:
+                    repetitions = min(repetitions, unread + 1)
             var_binds = await self._request([cursor[c] for c in active], repetitions, "GETBULK")
             if not var_binds:
                 raise SnmpError(f"GETBULK of {width} columns: no var-binds answered")

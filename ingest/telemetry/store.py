@@ -15,7 +15,7 @@ import pandas as pd
 from ingest.schema import LINEAGE_COLUMNS, ensure_tables
 from ingest.telemetry.poller import PollResult
 
-__all__ = ["TELEMETRY_TABLES", "ensure_telemetry_schema", "write_poll"]
+__all__ = ["TELEMETRY_TABLES", "ensure_telemetry_schema", "previous_row_counts", "write_poll"]
 
 _POLL = {"poll_id": "VARCHAR", "polled_at": "TIMESTAMP", "olt_id": "VARCHAR"}
 
@@ -99,3 +99,55 @@ def write_poll(con: duckdb.DuckDBPyConnection, result: PollResult) -> dict[str, 
         con.rollback()
         raise
     return written
+
+
+def previous_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    """Each OLT's rows at its latest answered poll, by OLT id and raw table.
+
+    What ``poll_inventory(expected_rows=...)`` sizes its walks by: ``ont_rows`` and
+    ``interface_rows`` of the OLT's latest ``polled`` event, and its PON optics rows of that
+    poll. Empty before the first poll.
+    """
+    present = {
+        name
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'raw'"
+        ).fetchall()
+    }
+    if not {"olt_poll_events", "pon_port_optics"} <= present:
+        return {}
+    rows = con.execute(
+        """
+        with latest as (
+            select olt_id, poll_id, ont_rows, interface_rows
+            from raw.olt_poll_events
+            where event = 'polled'
+            qualify row_number() over (
+                partition by olt_id order by polled_at desc, poll_id desc
+            ) = 1
+        ),
+        optics as (
+            select optics.olt_id, count(*) as optics_rows
+            from raw.pon_port_optics as optics
+            inner join latest
+                on optics.poll_id = latest.poll_id and optics.olt_id = latest.olt_id
+            group by optics.olt_id
+        )
+        select latest.olt_id, latest.ont_rows, latest.interface_rows,
+            coalesce(optics.optics_rows, 0)
+        from latest
+        left join optics on latest.olt_id = optics.olt_id
+        """
+    ).fetchall()
+    return {
+        olt_id: {
+            name: int(count)
+            for name, count in (
+                ("ont_status", onts),
+                ("interface_counters", interfaces),
+                ("pon_port_optics", optics),
+            )
+            if count is not None
+        }
+        for olt_id, onts, interfaces, optics in rows
+    }

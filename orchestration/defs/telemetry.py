@@ -42,7 +42,9 @@ def poll_olts(context: dg.AssetExecutionContext, fiberops: FiberOpsHome):  # typ
     inventory = telemetry.load_inventory(path) if path.exists() else telemetry.Inventory()
     if not inventory.olts:
         context.log.info(f"no OLT inventory at {path}: nothing polled")
-    result = telemetry.poll_inventory(inventory)
+    with fiberops.connect() as con:
+        expected = telemetry.previous_row_counts(con)
+    result = telemetry.poll_inventory(inventory, expected_rows=expected)
     with fiberops.connect() as con:
         written = telemetry.write_poll(con, result)
     unreachable = [e["olt_id"] for e in result.olt_poll_events if e["event"] != "polled"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import socket
 import threading
 from collections.abc import Callable, Coroutine
@@ -214,6 +215,7 @@ class AgentFleet:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._agents: dict[str, _OltAgent] = {}
+        self._frozen = False
 
     @property
     def endpoints(self) -> dict[str, tuple[str, int]]:
@@ -255,7 +257,21 @@ class AgentFleet:
         except BaseException:
             self.close()
             raise
+        self._freeze_heap()
         return self
+
+    def _freeze_heap(self) -> None:
+        """Take what lives as long as the fleet out of the cyclic garbage collector's sight.
+
+        Each agent's SNMP engine holds pysnmp's MIB tree, some 10,000 objects; with them in
+        the oldest generation, every full collection walked them all. Serving a GETBULK
+        makes enough short-lived objects to trigger such collections, the more the larger
+        the answer: over 20 OLTs, 1.8 of the 6 CPU seconds the agents spent on a poll.
+        ``gc.freeze`` after a collection leaves them out until ``close`` unfreezes.
+        """
+        gc.collect()
+        gc.freeze()
+        self._frozen = True
 
     def _start_agents(self) -> None:
         loop = asyncio.new_event_loop()
@@ -323,6 +339,9 @@ class AgentFleet:
             self._thread.join(10)
         self._loop.close()
         self._loop = None
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def __enter__(self) -> AgentFleet:
         return self.start()

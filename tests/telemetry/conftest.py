@@ -10,11 +10,18 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import ingest
 from fiberops import settings, warehouse
-from ingest.telemetry import poll_inventory, write_poll
+from ingest.telemetry import (
+    Inventory,
+    PollResult,
+    poll_inventory,
+    previous_row_counts,
+    write_poll,
+)
 from simulator import SimulationConfig, simulate
 from simulator.network import (
     AgentCredentials,
@@ -86,6 +93,12 @@ def poll_times() -> list[dt.datetime]:
     ]
 
 
+def _poll(con: duckdb.DuckDBPyConnection, inventory: Inventory, fleet: AgentFleet) -> PollResult:
+    """One poll, its walks sized by the previous one's rows, as the Dagster asset polls."""
+    expected = previous_row_counts(con)
+    return poll_inventory(inventory, environ=SNMP_ENV, clock=fleet.now, expected_rows=expected)
+
+
 @pytest.fixture(scope="module")
 def polled_operator(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Network, str]:
     """A simulated operator with injected events, polled over SNMPv3, with its marts built.
@@ -108,10 +121,10 @@ def polled_operator(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Net
             inventory = fleet_inventory(fleet, "v3", timeout_s=0.3, retries=0)
             for at in poll_times():
                 fleet.set_time(at)
-                write_poll(con, poll_inventory(inventory, environ=SNMP_ENV, clock=fleet.now))
+                write_poll(con, _poll(con, inventory, fleet))
             fleet.set_time(poll_times()[-1] + dt.timedelta(minutes=10))
             fleet.stop_agent(stopped)
-            write_poll(con, poll_inventory(inventory, environ=SNMP_ENV, clock=fleet.now))
+            write_poll(con, _poll(con, inventory, fleet))
     built = _dbt(
         home, "build", "--select", "+path:models/marts/network", "--indirect-selection", "cautious"
     )

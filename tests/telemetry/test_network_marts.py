@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pandas as pd
 from conftest import poll_times
 
 from fiberops import settings
+from ingest.telemetry import previous_row_counts
 from simulator.network import Network
 
 
@@ -102,3 +104,23 @@ def test_activations_are_confirmed_by_the_network(
         home, "select rx_band, count(*) as n from marts.optical_health_history group by 1"
     )
     assert set(history["rx_band"]) <= {"ok", "marginal", "no_reading"}
+
+
+def test_the_next_poll_is_sized_by_each_olts_last_answered_poll(
+    polled_operator: tuple[Path, Network, str],
+) -> None:
+    home, network, stopped = polled_operator
+    with duckdb.connect(str(settings.warehouse_path(home)), read_only=True) as con:
+        counts = previous_row_counts(con)
+    # the stopped OLT last answered the last scheduled poll; the others the poll after it
+    answered = {olt_id: poll_times()[-1] + dt.timedelta(minutes=10) for olt_id in network.olts}
+    answered[stopped] = poll_times()[-1]
+    assert set(counts) == set(network.olts)
+    for olt_id, olt in network.olts.items():
+        served = sum(network.reading(ont, answered[olt_id]) is not None for ont in olt.onts)
+        assert counts[olt_id] == {
+            "ont_status": served,
+            "interface_counters": len(olt.pon_ports) + olt.uplinks,
+            "pon_port_optics": 0,
+        }
+    assert counts[stopped]["ont_status"] > 0

@@ -92,6 +92,39 @@ def test_walk_reads_every_row_even_from_truncated_answers(truncate: int) -> None
         assert session.asked[0] == (3, 10)
 
 
+def _walk_sized(expected_rows: int | None) -> tuple[ScriptedSession, dict[Oid, Any]]:
+    async def run() -> tuple[ScriptedSession, dict[Oid, Any]]:
+        target = await UdpTransportTarget.create(("127.0.0.1", 9))
+        session = ScriptedSession(target, _table(23), 1000, max_repetitions=10, max_varbinds=30)
+        try:
+            return session, await session.walk([A, B], expected_rows)
+        finally:
+            session.engine.close_dispatcher()
+
+    return asyncio.run(run())
+
+
+def test_a_walk_sized_by_the_expected_rows_reads_one_object_past_each_column() -> None:
+    unsized, walked = _walk_sized(None)
+    # ten rows a request: the third reads 3 rows and 7 objects past each column's end
+    assert unsized.asked == [(2, 10), (2, 10), (2, 10)]
+    sized, exact = _walk_sized(23)
+    assert sized.asked == [(2, 10), (2, 10), (2, 4)]
+    assert exact == walked
+    assert walked[A] == {(row,): row for row in range(1, 24)}
+
+
+@pytest.mark.parametrize("expected_rows", [0, 5, 22, 24, 40])
+def test_a_wrong_expectation_costs_requests_never_rows(expected_rows: int) -> None:
+    session, walked = _walk_sized(expected_rows)
+    _unsized, truth = _walk_sized(None)
+    assert walked == truth
+    # a table that has grown past the expectation is walked on at full size
+    if expected_rows < 10:
+        assert session.asked[0] == (2, expected_rows + 1)
+        assert session.asked[1] == (2, 10)
+
+
 def test_walk_rejects_an_agent_that_goes_backwards() -> None:
     class Backwards(ScriptedSession):
         async def _request(self, oids: Sequence[Oid], repetitions: int | None, what: str) -> Any:
@@ -145,3 +178,24 @@ def test_rows_do_not_depend_on_request_limits(small_fleet: AgentFleet) -> None:
     assert len(default["ont_status"]) == 128
     assert rows(max_varbinds=1, max_repetitions=1) == default
     assert rows(max_varbinds=1000, max_repetitions=200, max_in_flight=4) == default
+
+
+def test_a_poll_sized_by_the_previous_one_reads_the_same_rows_in_fewer_requests(
+    small_fleet: AgentFleet,
+) -> None:
+    inventory = fleet_inventory(small_fleet)
+    first = poll_inventory(inventory, SNMP_ENV, clock=small_fleet.now)
+    counts = first.row_counts()
+    assert {olt: c["ont_status"] for olt, c in counts.items()} == {
+        olt.olt_id: len(olt.onts) for olt in small_fleet.network.olts.values()
+    }
+    sized = poll_inventory(inventory, SNMP_ENV, clock=small_fleet.now, expected_rows=counts)
+    for table in ("ont_status", "interface_counters", "pon_port_optics"):
+        assert _without_poll(sized.tables()[table]) == _without_poll(first.tables()[table])
+    requests = {e["olt_id"]: e["requests"] for e in first.olt_poll_events}
+    for event in sized.olt_poll_events:
+        assert event["requests"] <= requests[event["olt_id"]]
+
+
+def _without_poll(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k != "poll_id"} for row in rows]
