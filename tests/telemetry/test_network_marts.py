@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from conftest import poll_times
+from conftest import churn_poll_times, poll_times
 
 from fiberops import settings
 from ingest.telemetry import previous_row_counts
@@ -27,10 +27,10 @@ def _truth(home: Path, name: str) -> pd.DataFrame:
 def test_each_fibre_cut_is_exactly_one_incident_with_the_right_onts(
     polled_operator: tuple[Path, Network, str],
 ) -> None:
-    home, _network, _stopped = polled_operator
+    home, network, _stopped = polled_operator
     truth = _truth(home, "incidents")
     incidents = _query(home, "select * from marts.incidents")
-    assert len(truth) == 2
+    assert len(truth) == len(network.scenario.cuts) == 3
     assert sorted(zip(incidents["scope"], incidents["scope_id"], strict=True)) == sorted(
         zip(truth["scope"], truth["scope_id"], strict=True)
     )
@@ -124,3 +124,40 @@ def test_the_next_poll_is_sized_by_each_olts_last_answered_poll(
             "pon_port_optics": 0,
         }
     assert counts[stopped]["ont_status"] > 0
+
+
+def test_disconnects_carry_the_network_signals_of_their_last_30_days(
+    polled_operator: tuple[Path, Network, str],
+) -> None:
+    home, network, _stopped = polled_operator
+    gone = _query(
+        home,
+        "select ont_serial, requested_at, proactive_tickets_30d, low_rx_readings_30d,"
+        " incidents_30d from marts.disconnects",
+    )
+    incidents = _truth(home, "incidents").merge(_truth(home, "incident_onts"))
+    incidents["started_at"] = pd.to_datetime(incidents["started_at"]).dt.tz_localize(None)
+    tickets = _truth(home, "proactive_tickets")
+    tickets["started_at"] = pd.to_datetime(tickets["started_at"]).dt.tz_localize(None)
+    onts = {ont.serial: ont for olt in network.olts.values() for ont in olt.onts}
+    polls = [*churn_poll_times(network.scenario.cuts[0]), *poll_times()]
+    assert len(gone) == len(_truth(home, "disconnects"))
+    for row in gone.itertuples():
+        since = row.requested_at - pd.Timedelta(days=30)
+        ont = onts[row.ont_serial]
+        within = incidents["started_at"].between(since, row.requested_at)
+        assert row.incidents_30d == (within & (incidents["ont_serial"] == ont.serial)).sum()
+        mine = tickets["ont_serial"] == ont.serial
+        assert (
+            row.proactive_tickets_30d == (mine & (tickets["started_at"] <= row.requested_at)).sum()
+        )
+        low = 0
+        for at in polls:
+            if not since <= at.replace(tzinfo=None) <= row.requested_at:
+                continue
+            reading = network.reading(ont, at) if network.agent_up(ont.olt_id, at) else None
+            if reading is not None and reading.rx_dbm is not None and reading.rx_dbm < -25:
+                low += 1
+        assert row.low_rx_readings_30d == low
+    # the cut two days before a request is in that subscriber's signals
+    assert gone["incidents_30d"].sum() >= 1
