@@ -25,7 +25,7 @@ import asyncio
 import datetime as dt
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,7 +155,7 @@ def _usm(credentials: Credentials) -> UsmUserData:
 
 
 async def _open_session(
-    engine: SnmpEngine, target: OltTarget, credentials: Credentials
+    engine: SnmpEngine | None, target: OltTarget, credentials: Credentials
 ) -> AgentSession:
     """A v2c session of its own for a v2c target, else a session on the poll's engine."""
     limits = (target.max_repetitions, target.max_varbinds, target.max_in_flight)
@@ -168,10 +168,17 @@ async def _open_session(
             target.retries,
             *limits,
         )
+    if engine is None:
+        raise SnmpError(f"{target.olt_id}: SNMPv3 needs the poll's SNMP engine")
     transport = await UdpTransportTarget.create(
         (target.host, target.port), timeout=target.timeout_s, retries=target.retries
     )
     return Session(engine, _usm(credentials), transport, *limits)
+
+
+def _engine_for(targets: Iterable[OltTarget]) -> SnmpEngine | None:
+    """One pysnmp engine for the SNMPv3 targets; none when every target is v2c."""
+    return SnmpEngine() if any(t.version == "v3" for t in targets) else None
 
 
 def _int(value: Any) -> int | None:
@@ -258,7 +265,7 @@ async def _read(
 
 
 async def poll_olt(
-    engine: SnmpEngine,
+    engine: SnmpEngine | None,
     target: OltTarget,
     poll_id: str,
     environ: Mapping[str, str] | None = None,
@@ -321,7 +328,7 @@ async def poll_inventory_async(
     """Poll every OLT of ``inventory`` once (see ``poll_inventory``)."""
     poll_id = poll_id or uuid.uuid4().hex
     limit = asyncio.Semaphore(max_concurrent_olts or inventory.max_concurrent_olts)
-    engine = SnmpEngine()
+    engine = _engine_for(inventory.olts)
 
     async def one(target: OltTarget) -> PollResult:
         async with limit:
@@ -332,7 +339,8 @@ async def poll_inventory_async(
     try:
         results = await asyncio.gather(*(one(t) for t in inventory.olts))
     finally:
-        engine.close_dispatcher()
+        if engine is not None:
+            engine.close_dispatcher()
     merged = PollResult(poll_id)
     for result in results:
         merged.extend(result)
@@ -380,7 +388,7 @@ OntReading = Row | SnmpError | None
 
 
 async def _read_olt_onts(
-    engine: SnmpEngine,
+    engine: SnmpEngine | None,
     addresses: list[OntAddress],
     environ: Mapping[str, str] | None,
 ) -> list[OntReading]:
@@ -434,14 +442,15 @@ async def read_onts_async(
     for position, address in enumerate(addresses):
         by_olt.setdefault(address.target.olt_id, []).append(position)
     readings: list[OntReading] = [None] * len(addresses)
-    engine = SnmpEngine()
+    engine = _engine_for(address.target for address in addresses)
     try:
         groups = list(by_olt.values())
         results = await asyncio.gather(
             *(_read_olt_onts(engine, [addresses[p] for p in group], environ) for group in groups)
         )
     finally:
-        engine.close_dispatcher()
+        if engine is not None:
+            engine.close_dispatcher()
     for group, group_readings in zip(groups, results, strict=True):
         for position, reading in zip(group, group_readings, strict=True):
             readings[position] = reading
