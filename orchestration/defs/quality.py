@@ -12,9 +12,18 @@ from orchestration.defs.ingest import WAREHOUSE_POOL
 from orchestration.resources import FiberOpsHome
 
 
+def gated_asset(gate: Gate) -> dg.AssetKey:
+    """The asset (dbt model) whose mart ``gate`` judges."""
+    return dg.AssetKey(gate.table.split("."))
+
+
+GATED_ASSETS = frozenset(gated_asset(gate) for gate in GATES.values())
+"""Every mart a Great Expectations suite judges."""
+
+
 def _quality_check(gate: Gate) -> dg.AssetChecksDefinition:
     schema, table = gate.table.split(".")
-    key = dg.AssetKey([schema, table])
+    key = gated_asset(gate)
     names = gate.names
     specs = [
         dg.AssetCheckSpec(

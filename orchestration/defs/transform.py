@@ -9,15 +9,14 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from fiberops import warehouse
-from ingest.quality import GATES, import_in_background
+from ingest.quality import import_in_background
 from orchestration.dbt import FiberOpsDbtTranslator, build_vars, dbt_project, dbt_target, prepare
 from orchestration.defs.dispatch import PLAN_KEYS
 from orchestration.defs.ingest import WAREHOUSE_POOL
+from orchestration.defs.quality import GATED_ASSETS
 from orchestration.resources import FiberOpsHome
 
 _translator = FiberOpsDbtTranslator()
-_GATED = {dg.AssetKey(gate.table.split(".")) for gate in GATES.values()}
-"""The marts Great Expectations suites judge (orchestration/defs/quality.py)."""
 LEDGER_TAG = "ledger"
 """dbt tag of the models built from the action ledger's copy (dbt_project.yml)."""
 
@@ -28,7 +27,7 @@ def _build(
     # dbt's profile reads FIBEROPS_HOME from the environment, as this resource does.
     if Path(os.environ.get("FIBEROPS_HOME", "")).resolve() != fiberops.root:
         raise dg.Failure(f"FIBEROPS_HOME is not {fiberops.root}: dbt would build elsewhere")
-    if _GATED & set(context.selected_asset_keys):
+    if GATED_ASSETS & set(context.selected_asset_keys):
         import_in_background()  # the run's Great Expectations suites follow this build
     # Payment terms and dunning thresholds live in catalog/billing.yaml only (marts.receivables).
     # Unit tests check the models' SQL on given rows, not the data: as dbt advises, production
