@@ -28,7 +28,7 @@ from actions.dispatch.daily import (
 )
 from actions.dispatch.errors import SlotRequestError
 from actions.dispatch.greedy import schedule_sequence
-from actions.dispatch.model import Route
+from actions.dispatch.model import Job, Route
 from actions.dispatch.problem import Problem
 from actions.dispatch.travel import HaversineTravel, TravelMatrix
 from catalog.model import CATALOG_PATH, load_catalog
@@ -149,15 +149,19 @@ def open_slots(
         reason = f"no dispatch plan for {day.plan_date} published yet"
         return SlotAnswer(address_id, job_type, day.plan_date, (), reason)
 
-    index = {job.id: j for j, job in enumerate(day.jobs)}
+    # Only the routed jobs matter to an insertion (the others are on no route to move), and
+    # the travel matrix grows with the square of the jobs: 12 s for a 250,000-passing day.
+    by_id = {job.id: job for job in day.jobs}
+    jobs: list[Job] = []
     sequences: dict[str, list[int]] = {tech.id: [] for tech in day.technicians}
     for tech_id, job_id in con.execute(
         "select technician_id, job_id from dispatch.plan_stops where plan_date = ?"
         " order by technician_id, stop_sequence",
         [day.plan_date],
     ).fetchall():
-        if tech_id in sequences and job_id in index:  # a job done since is no longer planned
-            sequences[tech_id].append(index[job_id])
+        if tech_id in sequences and job_id in by_id:  # a job done since is no longer planned
+            sequences[tech_id].append(len(jobs))
+            jobs.append(by_id[job_id])
 
     candidate_id = f"slot:{address_id}"
     row = {
@@ -173,7 +177,7 @@ def open_slots(
     base = job_from_row(row, config)
     if isinstance(base, str):
         return SlotAnswer(address_id, job_type, day.plan_date, (), base)
-    problem = Problem.build((*day.jobs, base), day.technicians, travel or HaversineTravel())
+    problem = Problem.build((*jobs, base), day.technicians, travel or HaversineTravel())
     onts = (
         set()
         if ont_model_id
@@ -185,7 +189,7 @@ def open_slots(
         window_start = dt.datetime.combine(day.plan_date, dt.time.fromisoformat(start))
         job = job_from_row({**row, "window_start_at": window_start}, config)
         assert not isinstance(job, str)  # the window-less job was valid
-        windowed = dataclasses.replace(problem, jobs=(*day.jobs, job))
+        windowed = dataclasses.replace(problem, jobs=(*jobs, job))
         slots.append(_slot(windowed, sequences, onts, window_start, window))
     return SlotAnswer(address_id, job_type, day.plan_date, tuple(slots))
 

@@ -7,9 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+import numpy as np
+
 __all__ = ["EARTH_RADIUS_METRES", "HaversineTravel", "LatLon", "TravelMatrix", "haversine_metres"]
 
 EARTH_RADIUS_METRES = 6_371_000.0
+_ROWS_AT_ONCE = 256
+"""Rows of the matrix computed in one numpy step (bounds the temporary arrays' memory)."""
 
 LatLon = tuple[float, float]
 """A point as (latitude, longitude) in degrees."""
@@ -58,12 +62,26 @@ class HaversineTravel:
         door), so a dense street of short hops is not planned as free.
         """
         metres_per_minute = self.speed_kmh * 1000.0 / 60.0
-        return [
-            [
-                0
-                if a == b
-                else max(1, round(haversine_metres(a, b) * self.road_factor / metres_per_minute))
-                for b in points
-            ]
-            for a in points
-        ]
+        if not points:
+            return []
+        degrees = np.asarray(points, dtype=float).reshape(len(points), 2)
+        lat, lon = np.radians(degrees[:, 0]), np.radians(degrees[:, 1])
+        cos_lat = np.cos(lat)
+        rows: list[list[int]] = []
+        for first in range(0, len(points), _ROWS_AT_ONCE):
+            at = slice(first, first + _ROWS_AT_ONCE)
+            # haversine_metres, for a block of rows against every point at once
+            h = (
+                np.sin((lat[None, :] - lat[at, None]) / 2) ** 2
+                + cos_lat[at, None]
+                * cos_lat[None, :]
+                * np.sin((lon[None, :] - lon[at, None]) / 2) ** 2
+            )
+            metres = 2 * EARTH_RADIUS_METRES * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+            block = np.maximum(1, np.rint(metres * self.road_factor / metres_per_minute))
+            same = (degrees[at, None, 0] == degrees[None, :, 0]) & (
+                degrees[at, None, 1] == degrees[None, :, 1]
+            )
+            block[same] = 0
+            rows.extend(block.astype(np.int64).tolist())
+        return rows

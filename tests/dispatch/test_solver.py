@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from actions.dispatch.checker import check_plan
@@ -11,7 +13,7 @@ from actions.dispatch.model import DispatchSettings, Job, Priority, Technician
 from actions.dispatch.problem import CAPACITY_DROP_REASON
 from actions.dispatch.solver import solve
 from actions.dispatch.synthetic import synthetic_workload
-from actions.dispatch.travel import HaversineTravel, TravelMatrix
+from actions.dispatch.travel import HaversineTravel, TravelMatrix, haversine_metres
 from tests.dispatch.conftest import FlatTravel
 
 QUICK = DispatchSettings(time_limit_seconds=2, solution_limit=30)
@@ -186,3 +188,17 @@ def test_bad_input_names_the_record(build: object, message: str) -> None:
 def test_duplicate_ids_are_rejected() -> None:
     with pytest.raises(InvalidInputError, match="duplicate job id 'A'"):
         solve([job("A"), job("A")], [tech()], settings=QUICK)
+
+
+def test_the_travel_matrix_is_each_pair_s_great_circle_driven_at_the_road_factor() -> None:
+    rng = random.Random(11)
+    points = [(44.8 + rng.random() * 0.4, -93.4 + rng.random() * 0.5) for _ in range(300)]
+    points += [points[0], (45.0, -93.2), (45.0, -93.2)]  # one place twice, and a repeat
+    travel = HaversineTravel(road_factor=1.3, speed_kmh=40.0)
+    matrix = travel.minutes(points)
+    per_minute = 40.0 * 1000 / 60
+    for a, row in zip(points, matrix, strict=True):
+        for b, minutes in zip(points, row, strict=True):
+            metres = haversine_metres(a, b) * 1.3
+            assert minutes == (0 if a == b else max(1, round(metres / per_minute)))
+    assert travel.minutes([]) == []
