@@ -7,7 +7,11 @@ Simulates the operator (unless ``--home`` already holds one), builds it with
 ``--repeats`` times with Streamlit's cache cleared before each call, so each call opens the
 serving file, queries and returns a DataFrame as a page does on a cache miss. Queries that
 take a region run for every region and for all regions. The Overview page's whole set of
-queries is timed too. Results go to ``benchmarks/results/dashboard_queries.{json,md}``.
+queries is timed too, and so are the pages that answer what a user types: the Subscriber 360°
+page for a subscriber named each way it accepts (order, customer, work order, invoice, ONT
+serial), the address lookup and the appointment windows, for a subscriber and an address
+picked from the middle of the marts. Results go to
+``benchmarks/results/dashboard_queries.{json,md}``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,13 @@ __all__ = ["Timing", "main", "percentile", "time_queries"]
 GOAL_MS = 500.0
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 NOT_QUERIES = {"serving_file", "published_at", "CACHE_TTL_SECONDS"}
+TYPED_INPUT = {
+    "address_availability",
+    "appointment_slots",
+    "subscriber_orders",
+    "subscriber_records",
+}
+"""Queries of what a user types: timed through the pages that ask them (``_input_cases``)."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ def _cases() -> list[tuple[str, Callable[[], pd.DataFrame]]]:
     cases: list[tuple[str, Callable[[], pd.DataFrame]]] = []
     for name in queries.__all__:
         function = getattr(queries, name)
-        if name in NOT_QUERIES or not callable(function):
+        if name in NOT_QUERIES | TYPED_INPUT or not callable(function):
             continue
         parameters = inspect.signature(function).parameters
         known = {"start": start, "end": end}
@@ -121,6 +132,90 @@ def _cases() -> list[tuple[str, Callable[[], pd.DataFrame]]]:
 
 def _bind(function: Callable[..., pd.DataFrame], kwargs: dict[str, Any]) -> Callable[[], Any]:
     return lambda: function(**kwargs)
+
+
+_SAMPLE_SUBSCRIBER = """
+with invoiced as (
+    select a.order_id, a.customer_id, a.work_order_id, a.ont_serial,
+        min(i.invoice_id) as invoice_id
+    from marts.activations as a
+    inner join marts.invoices as i on a.order_id = i.order_id
+    where a.ont_serial is not null
+    group by all
+),
+ranked as (
+    select *, row_number() over (order by order_id) as n, count(*) over () as subscribers
+    from invoiced
+)
+select order_id, customer_id, work_order_id, invoice_id, ont_serial from ranked
+where n = subscribers // 2 + 1
+"""
+_SAMPLE_ADDRESS = """
+with ranked as (
+    select house_number, street, unit, city, postcode,
+        row_number() over (order by address_id) as n, count(*) over () as addresses
+    from marts.addresses
+    where serviceability = 'serviceable'
+)
+select house_number || ' ' || street || coalesce(' Apt ' || unit, '') || ', ' || city || ' '
+    || postcode
+from ranked
+where n = addresses // 2 + 1
+"""
+
+
+def _subscriber_page(key: str) -> int:
+    """The queries the Subscriber 360° page runs for ``key``, in its order; rows returned."""
+    from dashboards import queries
+
+    orders = queries.subscriber_orders(key)
+    order_ids = orders["order_id"].tolist()
+    parts = ("fulfilment", "work_orders", "completions", "ont_health", "invoices")
+    return len(orders) + sum(len(queries.subscriber_records(p, order_ids)) for p in parts)
+
+
+def _input_cases() -> list[tuple[str, Callable[[], pd.DataFrame | int]]]:
+    """The pages that answer typed input, for a subscriber and an address of the operator."""
+    import duckdb
+
+    from dashboards import queries
+
+    with duckdb.connect(str(queries.serving_file()), read_only=True) as con:
+        subscriber = con.execute(_SAMPLE_SUBSCRIBER).fetchone()
+        address = con.execute(_SAMPLE_ADDRESS).fetchone()
+    if subscriber is None or address is None:
+        raise SystemExit("no invoiced subscriber or serviceable address to look up")
+    kinds = ("order", "customer", "work order", "invoice", "ONT serial")
+    cases: list[tuple[str, Callable[[], pd.DataFrame | int]]] = [
+        (f"subscriber 360° page (by {kind})", _bind_key(_subscriber_page, key))
+        for kind, key in zip(kinds, subscriber, strict=True)
+    ]
+    text = str(address[0])
+    if queries.address_availability(text).match is None:
+        raise SystemExit(f"the sample address {text!r} matches no address")
+    job_type = queries.bookable_job_types()[0]
+    cases.append(
+        (
+            "address_availability(typed address)",
+            lambda: len(queries.address_availability(text).offerings),
+        )
+    )
+    cases.append(
+        (
+            f"appointment_slots(typed address, {job_type})",
+            lambda: _one(queries.appointment_slots(text, job_type)),
+        )
+    )
+    return cases
+
+
+def _bind_key(page: Callable[[str], int], key: str) -> Callable[[], int]:
+    return lambda: page(key)
+
+
+def _one(answer: object) -> int:
+    """One row for an answer that is not a frame (a lookup's result), none for no answer."""
+    return 0 if answer is None else 1
 
 
 def _overview_page() -> int:
@@ -148,6 +243,7 @@ def time_queries(repeats: int) -> list[Timing]:
     timings = []
     cases: list[tuple[str, Callable[[], pd.DataFrame | int]]] = [
         *_cases(),
+        *_input_cases(),
         ("overview page (all its queries)", _overview_page),
     ]
     for name, call in cases:
