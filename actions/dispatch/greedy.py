@@ -13,7 +13,7 @@ from actions.dispatch.model import DispatchSettings, DroppedJob, Job, Plan, Rout
 from actions.dispatch.problem import CAPACITY_DROP_REASON, Problem
 from actions.dispatch.travel import HaversineTravel, TravelMatrix
 
-__all__ = ["greedy_plan", "schedule_sequence"]
+__all__ = ["greedy_on", "greedy_plan", "schedule_sequence"]
 
 
 def greedy_plan(
@@ -33,8 +33,13 @@ def greedy_plan(
     Returns:
         A plan in the same form as the solver's, so both can be checked and compared.
     """
-    settings = settings or DispatchSettings()
     problem = Problem.build(jobs, technicians, travel or HaversineTravel())
+    return greedy_on(problem, settings or DispatchSettings())
+
+
+def greedy_on(problem: Problem, settings: DispatchSettings) -> Plan:
+    """``greedy_plan`` on a problem already built (its travel matrix computed)."""
+    jobs, technicians = problem.jobs, problem.technicians
     assigned: list[list[int]] = [[] for _ in technicians]
     stock = [dict(t.parts_on_truck) for t in technicians]
     schedules: list[Route | None] = [None] * len(technicians)

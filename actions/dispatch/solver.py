@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from actions.dispatch.greedy import greedy_on
 from actions.dispatch.model import (
     MINUTES_PER_DAY,
     DispatchSettings,
@@ -68,7 +69,9 @@ def solve(
         settings: Time limit, solution limit and drive cost.
 
     Returns:
-        The plan; it always comes back, even when every job is dropped.
+        The plan; it always comes back, even when every job is dropped, and it never costs
+        more than first-fit (``greedy_plan``), which it falls back to when the search runs
+        out of time with nothing better.
     """
     settings = settings or DispatchSettings()
     problem = Problem.build(jobs, technicians, travel or HaversineTravel())
@@ -150,10 +153,12 @@ def _solve_problem(problem: Problem, settings: DispatchSettings) -> Plan:
 
     params = _search_parameters(settings.time_limit_seconds, solution_limit=settings.solution_limit)
     solution = routing.SolveWithParameters(params)
+    # Out of time, the search may have nothing, or only its first solution, which can drop
+    # every job (1,000 technicians, 2,353 jobs, 20 s: every job "dropped for capacity", every
+    # day empty). First-fit, the plan a dispatcher would make, is the floor.
+    first_fit = greedy_on(problem, settings)
     if solution is None:
-        for j in routable:
-            reasons[j] = CAPACITY_DROP_REASON
-        return _assemble(problem, settings, [_empty_route(t) for t in techs], reasons)
+        return first_fit
 
     routes: list[Route] = []
     planned: set[int] = set()
@@ -182,7 +187,8 @@ def _solve_problem(problem: Problem, settings: DispatchSettings) -> Plan:
     for j in routable:
         if j not in planned:
             reasons[j] = CAPACITY_DROP_REASON
-    return _assemble(problem, settings, routes, reasons)
+    plan = _assemble(problem, settings, routes, reasons)
+    return plan if plan.objective_cents <= first_fit.objective_cents else first_fit
 
 
 def _empty_route(tech: Technician) -> Route:

@@ -202,3 +202,22 @@ def test_the_travel_matrix_is_each_pair_s_great_circle_driven_at_the_road_factor
             metres = haversine_metres(a, b) * 1.3
             assert minutes == (0 if a == b else max(1, round(metres / per_minute)))
     assert travel.minutes([]) == []
+
+
+@pytest.mark.parametrize("seconds", [0.001, 0.01])
+def test_a_search_out_of_time_still_plans_the_day_first_fit(seconds: float) -> None:
+    # 400 jobs on 40 technicians: in 1 ms the search has no solution, in 10 ms only a first
+    # one that drops every job; either way the day gets the first-fit plan, not empty routes
+    rng = random.Random(5)
+    jobs = [
+        job(f"J{i}", lat=45.4 + rng.random() * 0.2, lon=-73.7 + rng.random() * 0.2)
+        for i in range(400)
+    ]
+    techs = [tech(f"T{i}", parts_on_truck={"ont": 20}) for i in range(40)]
+    settings = DispatchSettings(time_limit_seconds=seconds)
+    plan = solve(jobs, techs, settings=settings)
+    first_fit = greedy_plan(jobs, techs, settings=settings)
+    assert sum(len(route.stops) for route in first_fit.routes) > 200
+    assert plan.objective_cents <= first_fit.objective_cents
+    assert sum(len(route.stops) for route in plan.routes) >= 200
+    assert check_plan(plan, jobs, techs, HaversineTravel()) == []
