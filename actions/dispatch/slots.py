@@ -177,7 +177,12 @@ def open_slots(
     base = job_from_row(row, config)
     if isinstance(base, str):
         return SlotAnswer(address_id, job_type, day.plan_date, (), base)
-    problem = Problem.build((*jobs, base), day.technicians, travel or HaversineTravel())
+    travel = travel or HaversineTravel()
+    problem = (
+        Problem.lazy((*jobs, base), day.technicians, travel)
+        if isinstance(travel, HaversineTravel)
+        else Problem.build((*jobs, base), day.technicians, travel)
+    )
     onts = (
         set()
         if ont_model_id

@@ -55,8 +55,15 @@ class HaversineTravel:
     road_factor: float = 1.3
     speed_kmh: float = 40.0
 
+    def between(self, a: LatLon, b: LatLon) -> int:
+        """Rounded driving minutes from ``a`` to ``b`` (one entry of ``minutes``)."""
+        if a == b:
+            return 0
+        metres_per_minute = self.speed_kmh * 1000.0 / 60.0
+        return max(1, round(haversine_metres(a, b) * self.road_factor / metres_per_minute))
+
     def minutes(self, points: Sequence[LatLon]) -> list[list[int]]:
-        """Return rounded driving minutes between every pair of points.
+        """Return rounded driving minutes between every pair of points (``between`` each).
 
         A move between two different places takes at least a minute (parking, walking to the
         door), so a dense street of short hops is not planned as free.

@@ -26,6 +26,7 @@ from actions.dispatch.daily import (
 from actions.dispatch.errors import SlotRequestError
 from actions.dispatch.model import Job, Plan
 from actions.dispatch.slots import open_slots
+from actions.dispatch.travel import HaversineTravel, LatLon
 from fiberops import settings, warehouse
 from fiberops.cli import app
 from tests.dashboards.operator_home import pipeline_operator
@@ -106,6 +107,22 @@ def test_an_open_window_fits_without_moving_anyone(operator: Path) -> None:
             assert slot.added_drive_minutes is not None and slot.added_drive_minutes >= 0
     assert opened > 0, "a small operator's day has room for one more install"
     print(f"{opened} windows open, {closed} full over {len(addresses)} addresses")
+
+
+class WholeMatrix:
+    """A travel source other than ``HaversineTravel``: slots compute its whole matrix."""
+
+    def minutes(self, points: list[LatLon]) -> list[list[int]]:
+        return HaversineTravel().minutes(points)
+
+
+def test_the_windows_are_the_same_with_travel_computed_per_pair(operator: Path) -> None:
+    with warehouse.read_only(settings.serving_path(operator)) as con:
+        addresses = con.execute(_FREE_ADDRESSES, [6]).fetchall()
+        for address in addresses:
+            per_pair = open_slots(con, address[0])
+            assert any(slot.is_open for slot in per_pair.slots)
+            assert per_pair == open_slots(con, address[0], travel=WholeMatrix())
 
 
 def test_a_window_after_every_shift_is_offered_as_full(operator: Path) -> None:

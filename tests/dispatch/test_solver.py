@@ -10,7 +10,7 @@ from actions.dispatch.checker import check_plan
 from actions.dispatch.errors import InvalidInputError
 from actions.dispatch.greedy import greedy_plan
 from actions.dispatch.model import DispatchSettings, Job, Priority, Technician
-from actions.dispatch.problem import CAPACITY_DROP_REASON
+from actions.dispatch.problem import CAPACITY_DROP_REASON, Problem
 from actions.dispatch.solver import solve
 from actions.dispatch.synthetic import synthetic_workload
 from actions.dispatch.travel import HaversineTravel, TravelMatrix, haversine_metres
@@ -202,6 +202,12 @@ def test_the_travel_matrix_is_each_pair_s_great_circle_driven_at_the_road_factor
             metres = haversine_metres(a, b) * 1.3
             assert minutes == (0 if a == b else max(1, round(metres / per_minute)))
     assert travel.minutes([]) == []
+    # a problem that computes its minutes per pair reads the same matrix
+    jobs = [job(f"J{i}", lat=a, lon=b) for i, (a, b) in enumerate(points[:40])]
+    techs = [tech(f"T{i}", home_lat=a, home_lon=b) for i, (a, b) in enumerate(points[40:50])]
+    whole = Problem.build(jobs, techs, travel).minutes
+    per_pair = Problem.lazy(jobs, techs, travel).minutes
+    assert [list(per_pair[a]) for a in range(len(per_pair))] == [list(row) for row in whole]
 
 
 @pytest.mark.parametrize("seconds", [0.001, 0.01])
