@@ -55,12 +55,16 @@ class HaversineTravel:
     road_factor: float = 1.3
     speed_kmh: float = 40.0
 
+    @property
+    def metres_per_minute(self) -> float:
+        """Road metres driven in a minute at ``speed_kmh``."""
+        return self.speed_kmh * 1000.0 / 60.0
+
     def between(self, a: LatLon, b: LatLon) -> int:
         """Rounded driving minutes from ``a`` to ``b`` (one entry of ``minutes``)."""
         if a == b:
             return 0
-        metres_per_minute = self.speed_kmh * 1000.0 / 60.0
-        return max(1, round(haversine_metres(a, b) * self.road_factor / metres_per_minute))
+        return max(1, round(haversine_metres(a, b) * self.road_factor / self.metres_per_minute))
 
     def minutes(self, points: Sequence[LatLon]) -> list[list[int]]:
         """Return rounded driving minutes between every pair of points (``between`` each).
@@ -68,7 +72,7 @@ class HaversineTravel:
         A move between two different places takes at least a minute (parking, walking to the
         door), so a dense street of short hops is not planned as free.
         """
-        metres_per_minute = self.speed_kmh * 1000.0 / 60.0
+        metres_per_minute = self.metres_per_minute
         if not points:
             return []
         degrees = np.asarray(points, dtype=float).reshape(len(points), 2)

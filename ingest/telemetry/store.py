@@ -12,6 +12,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from fiberops.warehouse import has_table
 from ingest.schema import LINEAGE_COLUMNS, ensure_tables
 from ingest.telemetry.poller import PollResult
 
@@ -108,13 +109,7 @@ def previous_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, i
     ``interface_rows`` of the OLT's latest ``polled`` event, and its PON optics rows of that
     poll. Empty before the first poll.
     """
-    present = {
-        name
-        for (name,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'raw'"
-        ).fetchall()
-    }
-    if not {"olt_poll_events", "pon_port_optics"} <= present:
+    if not all(has_table(con, "raw", t) for t in ("olt_poll_events", "pon_port_optics")):
         return {}
     rows = con.execute(
         """
